@@ -1,0 +1,1 @@
+"""huankuan: compliance-first debt collection."""

@@ -1,0 +1,52 @@
+"""The one exception hierarchy of huankuan.
+
+    HuankuanError                 base of everything we raise on purpose
+    ├── InvalidInput              bad data from outside (files, payloads, text); carries where
+    │   ├── InvalidMoney          negative, non-integer or unknown-currency amounts
+    │   └── ConfigError           a YAML/config file that fails its schema (file, line, field)
+    ├── NotFound                  an id that is not stored
+    ├── DatabaseMissing           the database file/server does not exist or is not initialised
+    ├── CycleDateError            a cycle date in the future or before the data
+    └── ComplianceViolation       an action refused because no approving gate decision exists
+
+HTTP status codes and CLI exit codes are chosen at the edges, from these classes only.
+"""
+
+from __future__ import annotations
+
+
+class HuankuanError(Exception):
+    """Base class for every error huankuan raises on purpose."""
+
+
+class InvalidInput(HuankuanError):
+    """Input from outside is malformed; the message says what and where."""
+
+
+class InvalidMoney(InvalidInput):
+    """A money amount or currency is not acceptable."""
+
+
+class ConfigError(InvalidInput):
+    """A configuration file (strategy, profile, script) fails validation."""
+
+    def __init__(self, file: str, line: int | None, field: str, reason: str) -> None:
+        self.file, self.line, self.field, self.reason = file, line, field, reason
+        where = f"{file}:{line}" if line is not None else file
+        super().__init__(f"{where}: field '{field}': {reason}")
+
+
+class NotFound(HuankuanError):
+    """The requested entity does not exist."""
+
+
+class DatabaseMissing(HuankuanError):
+    """The database is absent or has not been initialised with `huankuan init`."""
+
+
+class CycleDateError(HuankuanError):
+    """The business date for the daily cycle is not acceptable."""
+
+
+class ComplianceViolation(HuankuanError):
+    """An action was attempted without an approving compliance decision."""

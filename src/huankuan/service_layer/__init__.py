@@ -1,0 +1,1 @@
+"""Use cases: small handlers over a unit of work, and the daily-cycle orchestration."""
