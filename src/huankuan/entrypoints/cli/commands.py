@@ -1,3 +1,5 @@
-"""Registers the CLI's command modules on the main app."""
+"""Registers the CLI's command modules on the main app (each module adds its commands)."""
 
 from __future__ import annotations
+
+from huankuan.entrypoints.cli import cycle_cli, demo_cli, ingest_cli  # noqa: F401
