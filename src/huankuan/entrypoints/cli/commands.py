@@ -2,4 +2,10 @@
 
 from __future__ import annotations
 
-from huankuan.entrypoints.cli import audit_cli, cycle_cli, demo_cli, ingest_cli  # noqa: F401
+from huankuan.entrypoints.cli import (  # noqa: F401
+    audit_cli,
+    cycle_cli,
+    demo_cli,
+    ingest_cli,
+    nlu_cli,
+)

@@ -1,0 +1,1 @@
+"""The collection robot: understanding (nlu/), and later the policy, responses and tracker."""
