@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from huankuan.entrypoints.cli import (  # noqa: F401
     audit_cli,
+    compliance_cli,
     cycle_cli,
     demo_cli,
     ingest_cli,
