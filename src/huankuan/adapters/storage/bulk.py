@@ -68,8 +68,8 @@ def _read_frame_copy(connection: Connection, sql: str, schema: dict) -> pl.DataF
         return pl.DataFrame(schema=schema)
     read_schema = {name: (pl.String if dtype == pl.Boolean else dtype)
                    for name, dtype in schema.items()}
-    frame = pl.read_csv(buffer, has_header=False, new_columns=list(schema), schema=read_schema,
-                        missing_utf8_is_empty_string=False)
+    # Polars 2 reads an unquoted empty field (COPY's NULL) as null and a quoted "" as "".
+    frame = pl.read_csv(buffer, has_header=False, new_columns=list(schema), schema=read_schema)
     bools = [pl.col(name).replace_strict({"t": True, "f": False}, return_dtype=pl.Boolean)
              for name, dtype in schema.items() if dtype == pl.Boolean]
     return frame.with_columns(bools) if bools else frame
