@@ -97,3 +97,18 @@ def app(database_url: str, clock: FakeClock) -> Iterator[App]:
     engine = make_engine(database_url)
     yield App(settings=settings, engine=engine, clock=clock)
     engine.dispose()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say plainly when PostgreSQL was absent, and name every test that was skipped for it."""
+    skipped = [
+        report for report in terminalreporter.stats.get("skipped", [])
+        if "PostgreSQL not reachable" in str(report.longrepr)
+    ]
+    if not skipped:
+        return
+    terminalreporter.write_sep(
+        "=", f"PostgreSQL is ABSENT: {len(skipped)} tests were skipped", red=True, bold=True
+    )
+    for report in skipped:
+        terminalreporter.write_line(f"skipped (no PostgreSQL): {report.nodeid}")
