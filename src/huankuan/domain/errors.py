@@ -7,7 +7,8 @@
     ├── NotFound                  an id that is not stored
     ├── DatabaseMissing           the database file/server does not exist or is not initialised
     ├── CycleDateError            a cycle date in the future or before the data
-    └── ComplianceViolation       an action refused because no approving gate decision exists
+    ├── ComplianceViolation       an action refused because no approving gate decision exists
+    └── ConversationEnded         a borrower message to a robot conversation that has ended
 
 HTTP status codes and CLI exit codes are chosen at the edges, from these classes only.
 """
@@ -50,3 +51,12 @@ class CycleDateError(HuankuanError):
 
 class ComplianceViolation(HuankuanError):
     """An action was attempted without an approving compliance decision."""
+
+
+class ConversationEnded(HuankuanError):
+    """The robot conversation has ended (agreement, hand-off, welfare, wrong party…); it takes no
+    more messages. A new contact is a new conversation."""
+
+    def __init__(self, reason: str | None) -> None:
+        self.reason = reason
+        super().__init__(f"the conversation has ended ({reason or 'no reason recorded'})")
