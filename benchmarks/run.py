@@ -26,8 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench-data"
 AS_OF = date(2026, 11, 27)
 CYCLE_DATE = date(2026, 11, 28)
-PG_ADMIN = os.environ.get("HUANKUAN_BENCH_POSTGRES_URL",
-                          "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN = os.environ.get(
+    "HUANKUAN_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def sample_dir(size: int) -> Path:
@@ -37,8 +38,9 @@ def sample_dir(size: int) -> Path:
     directory = DATA / f"sample-{size}"
     if not (directory / "payments.csv").exists():
         started = time.perf_counter()
-        generate_portfolio(directory, accounts=size, seed=7, locale="mixed", fmt="csv",
-                           dirty=False, as_of=AS_OF)
+        generate_portfolio(
+            directory, accounts=size, seed=7, locale="mixed", fmt="csv", dirty=False, as_of=AS_OF
+        )
         (directory / "generated-seconds").write_text(f"{time.perf_counter() - started:.2f}")
     return directory
 
@@ -80,15 +82,26 @@ def import_floor(kind: str, size: int, directory: Path) -> float:
 
     engine = make_engine(fresh_database(kind, size, suffix="floor"))
     started = time.perf_counter()
-    frame = pl.read_csv(directory / "accounts.csv", try_parse_dates=True,
-                        schema_overrides={"national_id": pl.String, "holds": pl.String})
+    frame = pl.read_csv(
+        directory / "accounts.csv",
+        try_parse_dates=True,
+        schema_overrides={"national_id": pl.String, "holds": pl.String},
+    )
     debtor_frame = frame.unique("debtor_id", keep="first", maintain_order=True).select(
-        "debtor_id", pl.col("debtor_name").alias("name"), "national_id", "date_of_birth",
-        "timezone", "locale", "jurisdiction")
-    case_frame = debtor_frame.select(pl.format("C-{}", "debtor_id").alias("case_id"),
-                                     "debtor_id", pl.lit("open").alias("status"))
-    account_frame = frame.drop("debtor_name", "national_id", "date_of_birth", "locale",
-                               "jurisdiction", "holds")
+        "debtor_id",
+        pl.col("debtor_name").alias("name"),
+        "national_id",
+        "date_of_birth",
+        "timezone",
+        "locale",
+        "jurisdiction",
+    )
+    case_frame = debtor_frame.select(
+        pl.format("C-{}", "debtor_id").alias("case_id"), "debtor_id", pl.lit("open").alias("status")
+    )
+    account_frame = frame.drop(
+        "debtor_name", "national_id", "date_of_birth", "locale", "jurisdiction", "holds"
+    )
     with engine.begin() as connection:
         insert_frame(connection, "debtors", debtor_frame)
         insert_frame(connection, "cases", case_frame)
@@ -102,8 +115,8 @@ def _clone_ddl(connection, table: str, clone: str) -> str:  # type: ignore[no-un
     """DDL for an empty copy of `table` with the same keys and indexes."""
     if connection.dialect.name == "postgresql":
         return f"CREATE TABLE {clone} (LIKE {table} INCLUDING ALL)"
-    ddl = connection.execute(text(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :n"), {"n": table}
+    ddl = connection.execute(
+        text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :n"), {"n": table}
     ).scalar_one()
     return ddl.replace(table, clone, 1).replace(f"pk_{table}", f"pk_{clone}")
 
@@ -118,12 +131,21 @@ def cycle_floor(url: str, plan_rows: int) -> float:
         connection.execute(text("DROP TABLE IF EXISTS floor_plan"))
         connection.execute(text(_clone_ddl(connection, "action_plan", "floor_plan")))
         if connection.dialect.name == "sqlite":
-            connection.execute(text(
-                "CREATE INDEX ix_floor_plan ON floor_plan (business_date, priority)"))
-    schema = {"account_id": pl.String, "debtor_id": pl.String, "principal_minor": pl.Int64,
-              "interest_minor": pl.Int64, "penalty_minor": pl.Int64, "fees_minor": pl.Int64,
-              "paid_to_date_minor": pl.Int64, "instalment_minor": pl.Int64,
-              "first_due_on": pl.Date, "timezone": pl.String}
+            connection.execute(
+                text("CREATE INDEX ix_floor_plan ON floor_plan (business_date, priority)")
+            )
+    schema = {
+        "account_id": pl.String,
+        "debtor_id": pl.String,
+        "principal_minor": pl.Int64,
+        "interest_minor": pl.Int64,
+        "penalty_minor": pl.Int64,
+        "fees_minor": pl.Int64,
+        "paid_to_date_minor": pl.Int64,
+        "instalment_minor": pl.Int64,
+        "first_due_on": pl.Date,
+        "timezone": pl.String,
+    }
     started = time.perf_counter()
     with engine.begin() as connection:
         frame = read_frame(connection, f"SELECT {', '.join(schema)} FROM accounts", schema)
@@ -131,13 +153,21 @@ def cycle_floor(url: str, plan_rows: int) -> float:
         rows = pl.concat([frame] * repeat).head(plan_rows).with_row_index("n")
         plan = rows.select(
             pl.format("F-{}", pl.col("n")).alias("action_id"),
-            pl.lit(CYCLE_DATE).alias("business_date"), "account_id", "debtor_id",
-            pl.col("account_id").alias("contact_id"), pl.lit("sms").alias("channel"),
-            pl.lit("self").alias("contact_role"), pl.lit("reminder").alias("template"),
-            pl.lit(CYCLE_DATE).cast(pl.Datetime("us")).alias("scheduled_at"), "timezone",
-            pl.lit(50).alias("priority"), pl.lit("M1").alias("bucket"),
-            pl.lit("medium").alias("segment"), pl.lit("allow").alias("decision"),
-            pl.lit("[]").alias("rules"), pl.lit(None, pl.Datetime("us")).alias("next_allowed_at"),
+            pl.lit(CYCLE_DATE).alias("business_date"),
+            "account_id",
+            "debtor_id",
+            pl.col("account_id").alias("contact_id"),
+            pl.lit("sms").alias("channel"),
+            pl.lit("self").alias("contact_role"),
+            pl.lit("reminder").alias("template"),
+            pl.lit(CYCLE_DATE).cast(pl.Datetime("us")).alias("scheduled_at"),
+            "timezone",
+            pl.lit(50).alias("priority"),
+            pl.lit("M1").alias("bucket"),
+            pl.lit("medium").alias("segment"),
+            pl.lit("allow").alias("decision"),
+            pl.lit("[]").alias("rules"),
+            pl.lit(None, pl.Datetime("us")).alias("next_allowed_at"),
             pl.lit("floor").alias("gate_version"),
         )
         insert_frame(connection, "floor_plan", plan)
@@ -148,39 +178,89 @@ def cycle_floor(url: str, plan_rows: int) -> float:
     return seconds
 
 
-def run_one(kind: str, size: int, repeat: int) -> dict:
-    """All measurements of one (database, size); prints one JSON object."""
+def run_operation(operation: str, kind: str, size: int, url: str) -> dict:
+    """One measured operation, in this (child) process: seconds and this process's peak RSS."""
     from huankuan.adapters.clock import SystemClock
     from huankuan.adapters.storage.database import make_engine
     from huankuan.bootstrap import App
     from huankuan.config import Settings
-    from huankuan.service_layer.cycle import run_cycle
-    from huankuan.service_layer.ingest import import_file
 
     directory = sample_dir(size)
-    results: dict[str, list[float]] = {k: [] for k in (
-        "import_accounts", "import_contacts", "import_payments", "import_floor",
-        "cycle", "cycle_rerun", "cycle_floor")}
+    application = App(
+        settings=Settings(database_url=url, today=CYCLE_DATE.isoformat()),
+        engine=make_engine(url),
+        clock=SystemClock(),
+    )
+    plan_rows = None
+    if operation.startswith("import_") and operation != "import_floor":
+        from huankuan.service_layer.ingest import import_file
+
+        file_kind = operation.removeprefix("import_")
+        seconds = _timed(import_file, application, file_kind, directory / f"{file_kind}.csv")
+    elif operation in ("cycle", "cycle_rerun"):
+        from huankuan.service_layer.cycle import run_cycle
+
+        seconds = _timed(run_cycle, application, CYCLE_DATE)
+    elif operation == "import_floor":
+        seconds = import_floor(kind, size, directory)
+    else:
+        with application.engine.connect() as connection:
+            plan_rows = connection.execute(
+                text("SELECT count(*) FROM action_plan WHERE business_date = :d"), {"d": CYCLE_DATE}
+            ).scalar_one()
+        seconds = cycle_floor(url, plan_rows)
+    application.engine.dispose()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": seconds, "peak_rss_mib": round(peak), "plan_rows": plan_rows}
+
+
+OPERATIONS = (
+    "import_accounts",
+    "import_contacts",
+    "import_payments",
+    "cycle",
+    "cycle_rerun",
+    "import_floor",
+    "cycle_floor",
+)
+
+
+def run_one(kind: str, size: int, repeat: int) -> dict:
+    """Every operation of one (database, size), each in its own process, `repeat` times."""
+    seconds: dict[str, list[float]] = {op: [] for op in OPERATIONS}
+    peaks: dict[str, int] = dict.fromkeys(OPERATIONS, 0)
     plan_rows = 0
     for _ in range(repeat):
         url = fresh_database(kind, size)
-        settings = Settings(database_url=url, today=CYCLE_DATE.isoformat())
-        application = App(settings=settings, engine=make_engine(url), clock=SystemClock())
-        for file_kind in ("accounts", "contacts", "payments"):
-            results[f"import_{file_kind}"].append(
-                _timed(import_file, application, file_kind, directory / f"{file_kind}.csv"))
-        results["cycle"].append(_timed(run_cycle, application, CYCLE_DATE))
-        results["cycle_rerun"].append(_timed(run_cycle, application, CYCLE_DATE))
-        with application.engine.connect() as connection:
-            plan_rows = connection.execute(text(
-                "SELECT count(*) FROM action_plan WHERE business_date = :d"),
-                {"d": CYCLE_DATE}).scalar_one()
-        results["import_floor"].append(import_floor(kind, size, directory))
-        results["cycle_floor"].append(cycle_floor(url, plan_rows))
-        application.engine.dispose()
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"database": kind, "size": size, "repeat": repeat, "plan_rows": plan_rows,
-            "peak_rss_mib": round(peak_kib / 1024), "seconds": results}
+        for operation in OPERATIONS:
+            child = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "benchmarks.run",
+                    "--op",
+                    f"{operation}|{kind}|{size}|{url}",
+                ],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if child.returncode != 0:
+                sys.stderr.write(child.stderr)
+                raise SystemExit(f"benchmark {operation} on {kind} {size} failed")
+            result = json.loads(child.stdout.strip().splitlines()[-1])
+            seconds[operation].append(result["seconds"])
+            peaks[operation] = max(peaks[operation], result["peak_rss_mib"])
+            plan_rows = result["plan_rows"] or plan_rows
+    return {
+        "database": kind,
+        "size": size,
+        "repeat": repeat,
+        "plan_rows": plan_rows,
+        "peak_rss_mib": peaks,
+        "seconds": seconds,
+    }
 
 
 def machine_note() -> str:
@@ -203,15 +283,19 @@ def machine_note() -> str:
         engine.dispose()
     except Exception:
         pg = "not available"
-    return (f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM, Python "
-            f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}, PostgreSQL {pg}, "
-            f"Polars {pl.__version__}")
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM, Python "
+        f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}, PostgreSQL {pg}, "
+        f"Polars {pl.__version__}"
+    )
 
 
 def render(rows: list[dict], note: str) -> str:
     lines = [
-        "# Benchmarks", "",
-        f"Measured by `make bench` (benchmarks/run.py) on {date.today().isoformat()}: {note}.", "",
+        "# Benchmarks",
+        "",
+        f"Measured by `make bench` (benchmarks/run.py) on {date.today().isoformat()}: {note}.",
+        "",
         "Each figure is the median of the repeats shown (each repeat on a fresh database). "
         "The floor is measured in the same run on the same database engine: for the import, "
         "reading the same accounts file and writing the same debtors, cases and accounts rows "
@@ -219,10 +303,12 @@ def render(rows: list[dict], note: str) -> str:
         "PostgreSQL, executemany on SQLite) and no validation; for the cycle, reading the same "
         "accounts and writing the same number of plan rows into a copy of the plan table with "
         "the same keys and indexes. Ratio = figure / floor. "
-        "Peak RSS is the whole benchmark process for that database and size.", "",
+        "Each operation runs in its own process, as it does from the command line; peak RSS is "
+        "the largest resident set of the import processes and of the cycle processes.",
+        "",
         "| database | accounts | repeats | import accounts s | floor s | ratio | import contacts s "
-        "| import payments s | cycle s | cycle re-run s | floor s | ratio | plan rows | peak RSS MiB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| import payments s | cycle s | cycle re-run s | floor s | ratio | plan rows | import peak MiB | cycle peak MiB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         m = {k: statistics.median(v) for k, v in row["seconds"].items()}
@@ -232,7 +318,9 @@ def render(rows: list[dict], note: str) -> str:
             f"| {m['import_contacts']:.1f} | {m['import_payments']:.1f} | {m['cycle']:.1f} "
             f"| {m['cycle_rerun']:.1f} | {m['cycle_floor']:.1f} "
             f"| {m['cycle'] / m['cycle_floor']:.1f}× | {row['plan_rows']:,} "
-            f"| {row['peak_rss_mib']:,} |")
+            f"| {max(row['peak_rss_mib'][k] for k in OPERATIONS if k.startswith('import_') and k != 'import_floor'):,} "
+            f"| {max(row['peak_rss_mib']['cycle'], row['peak_rss_mib']['cycle_rerun']):,} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -242,11 +330,11 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--repeat-small", type=int, default=3, help="repeats below 1M accounts")
     parser.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
-    parser.add_argument("--one", help=argparse.SUPPRESS)  # "kind:size:repeat", child mode
+    parser.add_argument("--op", help=argparse.SUPPRESS)  # child mode: "operation|kind|size|url"
     args = parser.parse_args()
-    if args.one:
-        kind, size, repeat = args.one.split(":")
-        print(json.dumps(run_one(kind, int(size), int(repeat))))
+    if args.op:
+        operation, kind, size, url = args.op.split("|", 3)
+        print(json.dumps(run_operation(operation, kind, int(size), url)))
         return
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
@@ -254,13 +342,7 @@ def main() -> None:
         for kind in args.databases.split(","):
             repeat = args.repeat_small if size < 1_000_000 else 1
             print(f"benchmark: {kind} {size:,} accounts x{repeat}...", file=sys.stderr, flush=True)
-            child = subprocess.run(
-                [sys.executable, "-m", "benchmarks.run", "--one", f"{kind}:{size}:{repeat}"],
-                cwd=ROOT, capture_output=True, text=True, check=False)
-            if child.returncode != 0:
-                sys.stderr.write(child.stderr)
-                raise SystemExit(f"benchmark {kind} {size} failed")
-            rows.append(json.loads(child.stdout.strip().splitlines()[-1]))
+            rows.append(run_one(kind, size, repeat))
             print(json.dumps(rows[-1]), file=sys.stderr)
     Path(args.out).write_text(render(rows, machine_note()), encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)

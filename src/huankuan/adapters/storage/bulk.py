@@ -14,6 +14,7 @@ import polars as pl
 from sqlalchemy import Connection, Table, text
 
 BATCH_ROWS = 50_000
+READ_BATCH_ROWS = 100_000
 
 
 def _is_postgres(connection: Connection) -> bool:
@@ -29,10 +30,17 @@ def read_frame(connection: Connection, sql: str, schema: dict[str, pl.DataType] 
     """Run `sql` (named :params) and return its rows as a frame with exactly `schema`."""
     if _is_postgres(connection) and not params:
         return _read_frame_copy(connection, sql, schema)
-    rows = connection.execute(text(sql), params or {}).fetchall()
-    if _is_postgres(connection):
-        return pl.DataFrame(rows, schema=schema, orient="row")
-    return _from_sqlite_rows(rows, schema)
+    # Fetch in chunks: a million rows as Python tuples would cost gigabytes at the peak.
+    result = connection.execute(text(sql), params or {})
+    frames = []
+    while rows := result.fetchmany(READ_BATCH_ROWS):
+        if _is_postgres(connection):
+            frames.append(pl.DataFrame(rows, schema=schema, orient="row"))
+        else:
+            frames.append(_from_sqlite_rows(rows, schema))
+    if not frames:
+        return pl.DataFrame(schema=schema)
+    return pl.concat(frames, rechunk=True) if len(frames) > 1 else frames[0]
 
 
 def _from_sqlite_rows(rows: list, schema: dict) -> pl.DataFrame:
