@@ -214,6 +214,15 @@ def run_operation(operation: str, kind: str, size: int, url: str) -> dict:
     return {"seconds": seconds, "peak_rss_mib": round(peak), "plan_rows": plan_rows}
 
 
+# Other hot paths, each measured by its own script in the same `make bench` run.
+EXTRA_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("gate", ()),
+    ("robot", ("--conversations", "300", "--simulate", "1000")),
+    ("nlu", ("--no-embeddings",)),
+    ("scoring", ()),
+)
+
+IMPORTS = ("import_accounts", "import_contacts", "import_payments")
 OPERATIONS = (
     "import_accounts",
     "import_contacts",
@@ -307,19 +316,21 @@ def render(rows: list[dict], note: str) -> str:
         "the largest resident set of the import processes and of the cycle processes.",
         "",
         "| database | accounts | repeats | import accounts s | floor s | ratio | import contacts s "
-        "| import payments s | cycle s | cycle re-run s | floor s | ratio | plan rows | import peak MiB | cycle peak MiB |",
+        "| import payments s | cycle s | cycle re-run s | floor s | ratio | plan rows "
+        "| import peak MiB | cycle peak MiB |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         m = {k: statistics.median(v) for k, v in row["seconds"].items()}
+        peaks = row["peak_rss_mib"]
         lines.append(
             f"| {row['database']} | {row['size']:,} | {row['repeat']} | {m['import_accounts']:.1f} "
             f"| {m['import_floor']:.1f} | {m['import_accounts'] / m['import_floor']:.1f}× "
             f"| {m['import_contacts']:.1f} | {m['import_payments']:.1f} | {m['cycle']:.1f} "
             f"| {m['cycle_rerun']:.1f} | {m['cycle_floor']:.1f} "
             f"| {m['cycle'] / m['cycle_floor']:.1f}× | {row['plan_rows']:,} "
-            f"| {max(row['peak_rss_mib'][k] for k in OPERATIONS if k.startswith('import_') and k != 'import_floor'):,} "
-            f"| {max(row['peak_rss_mib']['cycle'], row['peak_rss_mib']['cycle_rerun']):,} |"
+            f"| {max(peaks[k] for k in IMPORTS):,} "
+            f"| {max(peaks['cycle'], peaks['cycle_rerun']):,} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -330,6 +341,7 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--repeat-small", type=int, default=3, help="repeats below 1M accounts")
     parser.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
+    parser.add_argument("--skip-extras", action="store_true", help="only import and cycle")
     parser.add_argument("--op", help=argparse.SUPPRESS)  # child mode: "operation|kind|size|url"
     args = parser.parse_args()
     if args.op:
@@ -344,7 +356,23 @@ def main() -> None:
             print(f"benchmark: {kind} {size:,} accounts x{repeat}...", file=sys.stderr, flush=True)
             rows.append(run_one(kind, size, repeat))
             print(json.dumps(rows[-1]), file=sys.stderr)
-    Path(args.out).write_text(render(rows, machine_note()), encoding="utf-8")
+    text_out = render(rows, machine_note())
+    for module, extra in EXTRA_SECTIONS:
+        if args.skip_extras or not (ROOT / "benchmarks" / f"{module}.py").exists():
+            continue
+        print(f"benchmark: {module}...", file=sys.stderr, flush=True)
+        child = subprocess.run(
+            [sys.executable, "-m", f"benchmarks.{module}", *extra],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        output = child.stdout.strip() if child.returncode == 0 else child.stderr.strip()[-2000:]
+        text_out += (
+            f"\n## `python -m benchmarks.{module} {' '.join(extra)}`\n\n```\n{output}\n```\n"
+        )
+    Path(args.out).write_text(text_out, encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
 
 
