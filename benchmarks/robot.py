@@ -1,8 +1,9 @@
 """Robot figures for issue 4: per-turn latency in-process (NLU + policy + content guard) on one
 core, p50/p99 and turns per second, with the guard screening every sentence afresh and with the
-verdict memo the bot uses by default; then the simulated outcome table per persona.
+verdict memo the bot uses by default; then the simulated outcome table per persona; then a
+message's round trip through the HTTP API in-process (benchmarks/robot_api.py).
 
-    .venv/bin/python -m benchmarks.robot [--conversations 300] [--simulate 1000]
+    .venv/bin/python -m benchmarks.robot [--conversations 300] [--simulate 1000] [--api 200]
 """
 
 from __future__ import annotations
@@ -128,6 +129,9 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=300)
     parser.add_argument("--simulate", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--api", type=int, default=200, help="Conversations through the HTTP API (0: skip)."
+    )
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
@@ -142,6 +146,10 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     print(f"\n## simulated conversations: {args.simulate} (seed {args.seed}, {elapsed:.1f} s)")
     print(report.table())
+    if args.api:
+        from benchmarks.robot_api import measure_api
+
+        print("\n".join(measure_api(args.api, seed=args.seed)))
 
 
 if __name__ == "__main__":

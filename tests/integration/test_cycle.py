@@ -98,7 +98,7 @@ def test_it_stores_a_gate_decision_on_every_plan_row(portfolio: App) -> None:
         rules = json.loads(str(row["rules"]))
         assert isinstance(rules, list)
         assert row["decision"] == "allow" or rules
-        assert str(row["gate_version"]).startswith("gate-1/")
+        assert str(row["gate_version"]).startswith("gate-2/")
         assert str(row["action_id"]).startswith(f"20261128-{row['account_id']}-")
 
 

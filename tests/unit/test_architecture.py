@@ -8,11 +8,26 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "huankuan"
-FRAMEWORKS = ("sqlalchemy", "fastapi", "pydantic", "pydantic_settings", "alembic", "typer",
-              "rich", "starlette", "jinja2", "psycopg")
+FRAMEWORKS = (
+    "sqlalchemy",
+    "fastapi",
+    "pydantic",
+    "pydantic_settings",
+    "alembic",
+    "typer",
+    "rich",
+    "starlette",
+    "jinja2",
+    "psycopg",
+)
 PURE_PACKAGES = ("domain", "compliance", "scoring", "strategy", "dialogue", "simulation")
-OUTER_LAYERS = ("huankuan.adapters", "huankuan.entrypoints", "huankuan.service_layer",
-                "huankuan.bootstrap", "huankuan.config")
+OUTER_LAYERS = (
+    "huankuan.adapters",
+    "huankuan.entrypoints",
+    "huankuan.service_layer",
+    "huankuan.bootstrap",
+    "huankuan.config",
+)
 
 
 def _runtime_imports(path: Path) -> list[str]:
@@ -39,17 +54,25 @@ def _modules(package: str) -> list[Path]:
 
 @pytest.mark.parametrize("path", _modules("domain"), ids=lambda p: p.name)
 def test_it_keeps_frameworks_out_of_the_domain(path: Path) -> None:
-    offending = [name for name in _runtime_imports(path)
-                 if name.split(".")[0] in FRAMEWORKS + ("polars", "yaml")]
+    offending = [
+        name
+        for name in _runtime_imports(path)
+        if name.split(".")[0] in FRAMEWORKS + ("polars", "yaml")
+    ]
     assert not offending, f"{path.name} imports {offending}"
 
 
 @pytest.mark.parametrize(
-    "path", [p for package in PURE_PACKAGES for p in _modules(package)],
+    "path",
+    [p for package in PURE_PACKAGES for p in _modules(package)],
     ids=lambda p: f"{p.parent.name}/{p.name}",
 )
 def test_it_keeps_pure_packages_free_of_storage_and_web(path: Path) -> None:
-    offending = [name for name in _runtime_imports(path)
-                 if name.startswith(OUTER_LAYERS) or name.split(".")[0] in
-                 ("sqlalchemy", "fastapi", "alembic", "psycopg", "typer", "starlette")]
+    offending = [
+        name
+        for name in _runtime_imports(path)
+        if name.startswith(OUTER_LAYERS)
+        or name.split(".")[0]
+        in ("sqlalchemy", "fastapi", "alembic", "psycopg", "typer", "starlette")
+    ]
     assert not offending, f"{path.relative_to(SRC)} imports {offending}"

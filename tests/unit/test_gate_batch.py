@@ -9,7 +9,8 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from huankuan.compliance.engine import NO_PROFILE_RULE, ProfileGate, evaluate
+from huankuan.compliance.batch import ProfileGate
+from huankuan.compliance.engine import NO_PROFILE_RULE, evaluate
 from huankuan.compliance.facts import ACTION_SCHEMA, Attempt, GateDebtor
 from huankuan.domain.model import Channel, ContactRole, HoldType
 from tests.unit.gate_support import PROFILES
@@ -93,6 +94,9 @@ def _frame(batch: list[dict[str, object]]) -> pl.DataFrame:
             {
                 "action_id": str(index),
                 "jurisdiction": case["jurisdiction"],
+                "debtor_id": f"D{index}",
+                "account_id": f"A{index}",
+                "contact_id": f"C{index}",
                 "debtor_timezone": debtor.timezone,
                 "contact_timezone": attempt.contact_timezone,
                 "scheduled_at": attempt.at.astimezone(UTC).replace(tzinfo=None),
@@ -120,7 +124,7 @@ def test_it_decides_a_batch_exactly_as_one_by_one(batch: list[dict[str, object]]
         profile = PROFILES[str(case["jurisdiction"])]
         attempt = case["attempt"]
         assert isinstance(attempt, Attempt) and attempt.at is not None
-        expected = evaluate(attempt, case["debtor"], profile, attempt.at)  # type: ignore[arg-type]
+        expected = evaluate(attempt, (), case["debtor"], profile, attempt.at)  # type: ignore[arg-type]
         expected_next = (
             None
             if expected.next_allowed_at is None

@@ -29,6 +29,10 @@ US_RULE_IDS = [
     "US-REGF-THIRD-PARTY-ROLES",
     "US-REGF-THIRD-PARTY-PURPOSE",
     "US-REGF-THIRD-PARTY-DISCLOSURE",
+    "US-REGF-CALLS-7-IN-7",
+    "US-REGF-AFTER-CONVERSATION",
+    "US-REGF-THIRD-PARTY-ONCE",
+    "US-REGF-CONTACT-REFUSED",
 ]
 CN_RULE_IDS = [
     "CN-NIFA-HOURS",
@@ -49,18 +53,20 @@ CN_RULE_IDS = [
     "CN-NIFA-EMERGENCY-ONLY-IF-UNREACHABLE",
     "CN-NIFA-THIRD-PARTY-PURPOSE",
     "CN-NIFA-NO-DISCLOSURE",
+    "CN-NIFA-DAILY-CALLS",
+    "CN-NIFA-CONTACT-REFUSED",
 ]
 
 
 def test_it_loads_both_packaged_profiles_with_stable_rule_ids() -> None:
     profiles = load_profiles()
-    assert set(profiles) == {"US-RegF", "CN-NIFA"}
+    assert set(profiles) == {"US-RegF", "CN-NIFA", "CN-strict", "US-MA"}
     assert [rule.id for rule in profiles["US-RegF"].rules] == US_RULE_IDS
     assert [rule.id for rule in profiles["CN-NIFA"].rules] == CN_RULE_IDS
-    assert profiles["US-RegF"].label == "US-RegF@2026.11.1"
+    assert profiles["US-RegF"].label == "US-RegF@2026.12.1"
 
 
-@pytest.mark.parametrize("name", ["US-RegF", "CN-NIFA"])
+@pytest.mark.parametrize("name", ["US-RegF", "CN-NIFA", "CN-strict", "US-MA"])
 def test_it_gives_every_hold_type_a_rule(name: str) -> None:
     profile = load_profiles()[name]
     covered = {rule.hold_type for rule in profile.rules if isinstance(rule, HoldRule)}
@@ -132,5 +138,5 @@ def test_it_refuses_an_unknown_channel_in_a_hold(tmp_path: Path) -> None:
 
 
 def test_it_refuses_an_unversioned_profile(tmp_path: Path) -> None:
-    error = broken(tmp_path, 'version: "2026.11.1"', 'version: "latest"')
-    assert (error.line, error.field) == (line_of('version: "2026.11.1"'), "version")
+    error = broken(tmp_path, 'version: "2026.12.1"', 'version: "latest"')
+    assert (error.line, error.field) == (line_of('version: "2026.12.1"'), "version")

@@ -163,7 +163,7 @@ def test_it_explains_a_block_in_plain_words() -> None:
     decision = decide(US, US_NOON, zone=NEW_YORK, holds=frozenset({"attorney"}))
     assert decision.explanation.startswith("Blocked: ")
     assert "attorney" in decision.explanation
-    assert decision.gate_version == "gate-1/US-RegF@2026.11.1"
+    assert decision.gate_version == "gate-2/US-RegF@2026.12.1"
 
 
 def test_it_uses_now_when_the_attempt_has_no_time() -> None:
@@ -171,5 +171,5 @@ def test_it_uses_now_when_the_attempt_has_no_time() -> None:
     from huankuan.compliance.facts import Attempt, GateDebtor
 
     late = local(NEW_YORK, 2026, 11, 27, 23, 0)
-    decision = evaluate(Attempt(Channel.SMS), GateDebtor(NEW_YORK), US, late)
+    decision = evaluate(Attempt(Channel.SMS), (), GateDebtor(NEW_YORK), US, late)
     assert decision.rules == ("US-REGF-HOURS",)

@@ -8,12 +8,18 @@
     ├── DatabaseMissing           the database file/server does not exist or is not initialised
     ├── CycleDateError            a cycle date in the future or before the data
     ├── ComplianceViolation       an action refused because no approving gate decision exists
-    └── ConversationEnded         a borrower message to a robot conversation that has ended
+    │   └── ContactBlocked        the gate blocks the contact now (carries the rule ids)
+    ├── ConversationEnded         a borrower message to a robot conversation that has ended
+    ├── ConcurrentUpdate          the same record was changed by someone else meanwhile; retry
+    ├── AuthenticationFailed      no credentials, or credentials that do not check out
+    └── PermissionDenied          an authenticated user whose role or assignment does not allow it
 
 HTTP status codes and CLI exit codes are chosen at the edges, from these classes only.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 
 class HuankuanError(Exception):
@@ -60,3 +66,26 @@ class ConversationEnded(HuankuanError):
     def __init__(self, reason: str | None) -> None:
         self.reason = reason
         super().__init__(f"the conversation has ended ({reason or 'no reason recorded'})")
+
+
+class ContactBlocked(ComplianceViolation):
+    """The compliance gate blocks the contact: `rules` are the blocking rule ids and
+    `next_allowed_at` (aware UTC) the earliest instant waiting alone would allow, if any."""
+
+    def __init__(
+        self, message: str, rules: tuple[str, ...], next_allowed_at: datetime | None = None
+    ) -> None:
+        self.rules, self.next_allowed_at = rules, next_allowed_at
+        super().__init__(message)
+
+
+class ConcurrentUpdate(HuankuanError):
+    """Two writers raced for the same record (e.g. two messages to one conversation at once)."""
+
+
+class AuthenticationFailed(HuankuanError):
+    """Missing, unknown, revoked or wrong credentials."""
+
+
+class PermissionDenied(HuankuanError):
+    """The user is known but may not do this (role, or a case not assigned to them)."""

@@ -16,6 +16,10 @@ class ContactRole(StrEnum):
     EMERGENCY_CONTACT = "emergency_contact"
     WORKPLACE = "workplace"
     THIRD_PARTY = "third_party"
+    # Stand for the debtor rather than being third parties: the debtor's attorney, and the
+    # executor or administrator of a deceased debtor's estate (12 CFR 1006.2(e), 1006.6(a)).
+    ATTORNEY = "attorney"
+    ESTATE_REPRESENTATIVE = "estate_representative"
 
 
 class ContactKind(StrEnum):
@@ -30,10 +34,11 @@ class Channel(StrEnum):
     ROBOT_CALL = "robot_call"
     AGENT_CALL = "agent_call"
     LETTER = "letter"
+    CHAT = "chat"  # a robot chat opened in the borrower portal or app, reached by phone number
 
     @property
     def contact_kind(self) -> ContactKind:
-        if self in (Channel.SMS, Channel.ROBOT_CALL, Channel.AGENT_CALL):
+        if self in (Channel.SMS, Channel.ROBOT_CALL, Channel.AGENT_CALL, Channel.CHAT):
             return ContactKind.PHONE
         return ContactKind.EMAIL if self is Channel.EMAIL else ContactKind.ADDRESS
 

@@ -44,13 +44,16 @@ class Scorer(Protocol):
 
 
 class ComplianceGate(Protocol):
-    """Decides every planned contact. Input: one row per planned action; output adds
-    `decision` ("allow"|"block"), `rules` (list of rule ids) and `next_allowed_at` (UTC or null).
+    """Decides every planned contact. Input: one row per planned action, and the earlier
+    contacts of the plan's debtors (one row each; none = no history); output adds `decision`
+    ("allow"|"block"), `rules` (list of rule ids) and `next_allowed_at` (UTC or null).
     """
 
     version: str
 
-    def evaluate_plan(self, actions: pl.DataFrame) -> pl.DataFrame: ...
+    def evaluate_plan(
+        self, actions: pl.DataFrame, history: pl.DataFrame | None = None
+    ) -> pl.DataFrame: ...
 
 
 class CycleStore(Protocol):
@@ -89,6 +92,10 @@ class CycleStore(Protocol):
     def load_contact_points(self) -> pl.DataFrame: ...
 
     def load_holds(self, starts_before: datetime, ends_after: datetime) -> pl.DataFrame: ...
+
+    def load_contact_history(self, since: datetime, until: datetime) -> pl.DataFrame:
+        """Contacts made before `until`: those since `since`, and all with third parties."""
+        ...
 
     def replace_account_states(self, states: pl.DataFrame) -> None: ...
 

@@ -12,19 +12,23 @@ from __future__ import annotations
 import time as clock_time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
+from sqlalchemy import Connection
 
 from huankuan.adapters.storage.cycle_store import SqlCycleStore
-from huankuan.compliance.engine import ProfileGate
+from huankuan.compliance.batch import ProfileGate
 from huankuan.domain.errors import CycleDateError, InvalidInput
 from huankuan.domain.ports import ComplianceGate, CycleStore, Scorer
 from huankuan.scoring.scorecard import RuleScorecard
 from huankuan.service_layer import cycle_steps as steps
+from huankuan.service_layer.cycle_strategy import StrategyExtensions
+from huankuan.service_layer.scoring import trained_scorer
+from huankuan.strategy.experiment import load_arms
 from huankuan.strategy.loader import Strategy, load_strategy
 from huankuan.strategy.selection import plan_treatments
 
@@ -33,6 +37,8 @@ if TYPE_CHECKING:
     from huankuan.config import Settings
 
 TOP_RULES = 10
+# Local days of contact history the gate needs (its longest window is 7 days), plus one.
+HISTORY_DAYS = 8
 
 
 @dataclass(frozen=True)
@@ -42,12 +48,36 @@ class CycleParts:
     strategy: Strategy
     scorer: Scorer
     gate: ComplianceGate
+    # Champion/challenger arms and capacity allocation (issue 6); None: plan the strategy as is.
+    extensions: StrategyExtensions | None = None
 
     @classmethod
-    def load(cls, strategy_file: Path | None = None) -> CycleParts:
+    def load(
+        cls,
+        strategy_file: Path | None = None,
+        *,
+        connection: Connection | None = None,
+        business_date: date | None = None,
+        use_models: bool = True,
+    ) -> CycleParts:
+        """With a connection and a date: the latest trained model when one is stored (else the
+        rule scorecard, the cold start), and the strategy's arms and allocation."""
         strategy = load_strategy(strategy_file)
+        scorer: Scorer | None = None
+        extensions = None
+        if connection is not None and business_date is not None:
+            if use_models:
+                scorer = trained_scorer(
+                    connection, strategy.segment_cutoffs(), business_date, strategy.bucket_scheme
+                )
+            arms = load_arms(strategy_file)
+            if len(arms) > 1 or strategy.allocation is not None:
+                extensions = StrategyExtensions(arms, connection, business_date)
         return cls(
-            strategy, RuleScorecard(strategy.segment_cutoffs()), ProfileGate.from_directory()
+            strategy,
+            scorer or RuleScorecard(strategy.segment_cutoffs()),
+            ProfileGate.from_directory(),
+            extensions,
         )
 
 
@@ -71,6 +101,7 @@ class CycleReport:
     gate_version: str
     rerun: bool
     step_seconds: dict[str, float] = field(default_factory=dict)
+    strategy_extras: dict[str, Any] = field(default_factory=dict)  # arms, allocation figures
 
     def stats(self) -> dict[str, Any]:
         stats = asdict(self)
@@ -122,15 +153,22 @@ def check_business_date(store: CycleStore, business_date: date, today: date) -> 
 
 def run_cycle(app: App, business_date: date, *, parts: CycleParts | None = None) -> CycleReport:
     """Run the cycle for `business_date` in one transaction and return what it did."""
-    parts = parts or CycleParts.load(app.settings.strategy_file)
     started_at = _utc_now(app)
     with app.uow() as uow:
         store = SqlCycleStore(uow.connection)
         check_business_date(store, business_date, today_for(app))
+        parts = parts or CycleParts.load(
+            app.settings.strategy_file,
+            connection=uow.connection,
+            business_date=business_date,
+            use_models=app.settings.scoring_model == "latest",
+        )
         rerun = store.cycle_ran(business_date)
         cycle = DailyCycle(store, business_date, app.settings, parts)
         outcome = cycle.run()
         report = _report(business_date, outcome, parts, rerun, cycle.timer.seconds)
+        if parts.extensions is not None:
+            report = replace(report, strategy_extras=dict(parts.extensions.stats))
         store.save_cycle_run(
             business_date=business_date,
             started_at=started_at,
@@ -191,9 +229,20 @@ class DailyCycle:
             self.store.replace_account_states(_states(accounts, day))
         with timer("select_treatments"):
             active = accounts.filter(pl.col("bucket") != strategy.current_bucket)
-            plan = plan_treatments(active, contacts, strategy, day)
+            extensions = self.parts.extensions
+            plan = (
+                extensions.plan(active, contacts)
+                if extensions is not None
+                else plan_treatments(active, contacts, strategy, day)
+            )
+        with timer("load_contact_history"):
+            since, until = steps.utc_window(day, HISTORY_DAYS, 1)
+            history = self.store.load_contact_history(since, until)
         with timer("compliance_gate"):
-            decided = self.parts.gate.evaluate_plan(plan)
+            decided = self.parts.gate.evaluate_plan(plan, history)
+        if self.parts.extensions is not None:
+            with timer("allocation"):
+                decided = self.parts.extensions.allocate(decided, accounts)
         with timer("store_plan"):
             rules = steps.rules_as_json(pl.col("rules")).alias("rules")
             self.store.replace_plan(day, decided.with_columns(rules))

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Protocol
 
 from huankuan.dialogue.bot import CollectionBot, Understands
 from huankuan.dialogue.context import ConversationContext, Lang, NegotiationPolicy
@@ -164,6 +165,57 @@ class SimulationReport:
         return "\n".join(rows)
 
 
+class RobotLine(Protocol):
+    """Where a simulated borrower reaches the robot: in-process (`BotLine`) or over the HTTP
+    API (entrypoints/api/simulation.py). One line carries one conversation."""
+
+    def open(self, context: ConversationContext) -> Reply:
+        """Start the conversation about the account `context` describes."""
+        ...
+
+    def say(self, text: str) -> Reply: ...
+
+    def context(self) -> ConversationContext:
+        """The context the robot really works with (a stored account may differ from the
+        sample: its lender terms come from data)."""
+        ...
+
+    def events(self) -> list[Event]:
+        """The conversation's events, as stored."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    state: str
+    ended: bool
+
+
+class BotLine:
+    """The robot in-process: a `CollectionBot` of its own."""
+
+    def __init__(self, bot: CollectionBot) -> None:
+        self.bot = bot
+        self._context: ConversationContext | None = None
+
+    def open(self, context: ConversationContext) -> Reply:
+        self._context = context
+        turn = self.bot.start(context)
+        return Reply(turn.state, turn.ended)
+
+    def say(self, text: str) -> Reply:
+        turn = self.bot.handle(text)
+        return Reply(turn.state, turn.ended)
+
+    def context(self) -> ConversationContext:
+        if self._context is None:
+            raise RuntimeError("the line is not open")
+        return self._context
+
+    def events(self) -> list[Event]:
+        return self.bot.tracker.events
+
+
 def simulate(
     n: int,
     seed: int,
@@ -171,14 +223,11 @@ def simulate(
     *,
     nlu: Understands | None = None,
     guard: ContentGuard | None = None,
+    lines: Callable[[], RobotLine] | None = None,
 ) -> SimulationReport:
-    """Run `n` conversations (personas in turn, languages alternating unless `lang` is fixed)."""
-    if nlu is None:
-        from huankuan.dialogue.nlu import NluPipeline
-
-        nlu = NluPipeline.load()
-    shared_guard = MemoGuard(guard if guard is not None else packaged_guard())
-    policy = CollectionPolicy.load()
+    """Run `n` conversations (personas in turn, languages alternating unless `lang` is fixed),
+    each on a new line from `lines` (default: the robot in-process with `nlu` and `guard`)."""
+    new_line = lines or _bot_lines(nlu, guard)
     rng = random.Random(seed)
     report = SimulationReport(
         n, seed, {p: PersonaFigures() for p in CONVERSATION_PERSONAS}, SafetyFigures()
@@ -188,8 +237,9 @@ def simulate(
         conversation_lang: Lang = lang or (
             "zh" if (index // len(CONVERSATION_PERSONAS)) % 2 else "en"
         )
-        context = sample_context(rng, conversation_lang, index)
-        bot = CollectionBot(nlu, shared_guard, policy, remember_verdicts=False)
+        line = new_line()
+        reply = line.open(sample_context(rng, conversation_lang, index))
+        context = line.context()
         borrower = Borrower(
             persona,
             conversation_lang,
@@ -197,9 +247,22 @@ def simulate(
             context.amount_due_minor,
             context.policy.minimum_promise(context.amount_due).minor,
         )
-        talk(bot, context, borrower)
-        _tally(report, persona, bot, borrower, context)
+        talk(line, reply, borrower)
+        _tally(report, persona, line.events(), borrower, context)
     return report
+
+
+def _bot_lines(nlu: Understands | None, guard: ContentGuard | None) -> Callable[[], RobotLine]:
+    if nlu is None:
+        from huankuan.dialogue.nlu import NluPipeline
+
+        nlu = NluPipeline.load()
+    understands = nlu
+    shared_guard = MemoGuard(guard if guard is not None else packaged_guard())
+    policy = CollectionPolicy.load()
+    return lambda: BotLine(
+        CollectionBot(understands, shared_guard, policy, remember_verdicts=False)
+    )
 
 
 def sample_context(rng: random.Random, lang: Lang, index: int) -> ConversationContext:
@@ -221,28 +284,27 @@ def sample_context(rng: random.Random, lang: Lang, index: int) -> ConversationCo
     )
 
 
-def talk(bot: CollectionBot, context: ConversationContext, borrower: Borrower) -> None:
-    turn = bot.start(context)
+def talk(line: RobotLine, reply: Reply, borrower: Borrower) -> None:
     for _ in range(MAX_BORROWER_TURNS):
-        if turn.ended:
+        if reply.ended:
             return
-        turn = bot.handle(borrower.reply(turn.state))
+        reply = line.say(borrower.reply(reply.state))
 
 
 def _tally(
     report: SimulationReport,
     persona: str,
-    bot: CollectionBot,
+    events: list[Event],
     borrower: Borrower,
     context: ConversationContext,
 ) -> None:
-    state = bot.tracker.state
+    state = replay(events)
     figures = report.personas[persona]
     figures.conversations += 1
     figures.turns += state.user_turns
     figures.outcomes.update({outcome_label(outcome) for outcome in state.outcomes})
     figures.end_reasons[state.end_reason or "open"] += 1
-    check_conversation(report.safety, bot.tracker.events, persona, borrower, context)
+    check_conversation(report.safety, events, persona, borrower, context)
 
 
 def check_conversation(

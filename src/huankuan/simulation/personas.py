@@ -17,6 +17,9 @@ from huankuan.simulation.draws import Draws
 
 class Persona(StrEnum):
     WILLING = "willing"
+    # The strategy simulator's "self-cure" persona is the willing borrower: an alias, so it
+    # adds no persona (iteration, shares and samples are unchanged).
+    SELF_CURE = "willing"
     FORGETFUL = "forgetful"
     HARDSHIP = "hardship"
     STRATEGIC_DEFAULTER = "strategic_defaulter"

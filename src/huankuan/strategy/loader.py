@@ -5,11 +5,16 @@ Every problem is a ConfigError naming the file, the line and the field. Conventi
 business date; `max_attempts` is how many contact points of the treatment's role and kind (phone
 for SMS and calls, email, address for letters) are used that day; the segment key `any` applies
 to every segment of the bucket.
+
+A treatment's timing window runs from `send_at` to `until` (default: `send_at` only); `retries`
+repeats it every `retry_every_minutes` inside the window (each retry is its own planned action,
+judged by the gate on its own). The optional `rules`/`paths`, `experiment` and `allocation`
+sections are described in `extensions.py`.
 """
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -18,6 +23,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 from huankuan.domain.delinquency import Band, BucketScheme
 from huankuan.domain.errors import ConfigError
 from huankuan.domain.model import Channel, ContactRole
+from huankuan.strategy.extensions import Allocation, Experiment, SegmentRule
 from huankuan.yaml_schema import YamlDocument, load_yaml, parse_clock, validate
 
 DEFAULT_STRATEGY = Path(__file__).with_name("strategies") / "default.yaml"
@@ -53,6 +59,17 @@ class Treatment(_Strict):
     contact_role: ContactRole = ContactRole.SELF
     discloses_debt: bool | None = None  # default: only when talking to the debtor themself
     only_if: Literal["unreachable"] | None = None
+    until: Clock | None = None  # end of the timing window (inclusive)
+    retries: int = Field(default=0, ge=0, le=5)
+    retry_every_minutes: int = Field(default=120, ge=15, le=720)
+
+    def send_times(self) -> list[time]:
+        """`send_at`, then each retry's time (all inside the window)."""
+        start = datetime.combine(datetime.min.date(), self.send_at)
+        return [
+            (start + timedelta(minutes=self.retry_every_minutes * k)).time()
+            for k in range(self.retries + 1)
+        ]
 
     @property
     def disclosure(self) -> bool:
@@ -78,6 +95,10 @@ class Strategy(_Strict):
     buckets: tuple[BandSpec, ...] = Field(default=DEFAULT_BUCKETS, min_length=2)
     segments: tuple[SegmentSpec, ...] = Field(min_length=1)
     treatments: dict[str, dict[str, tuple[Treatment, ...]]]
+    rules: tuple[SegmentRule, ...] = ()
+    paths: dict[str, tuple[Treatment, ...]] = Field(default_factory=dict)
+    experiment: Experiment | None = None
+    allocation: Allocation | None = None
 
     @property
     def label(self) -> str:
@@ -97,11 +118,14 @@ class Strategy(_Strict):
 
 
 def load_strategy(path: Path | str | None = None) -> Strategy:
+    from huankuan.strategy.checks import check_extensions
+
     document = load_yaml(path or DEFAULT_STRATEGY)
     strategy = validate(document, Strategy)
     _check_buckets(document, strategy)
     _check_segments(document, strategy)
     _check_treatments(document, strategy)
+    check_extensions(document, strategy)
     return strategy
 
 

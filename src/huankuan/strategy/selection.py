@@ -15,10 +15,12 @@ import polars as pl
 
 from huankuan.domain.model import Channel
 from huankuan.localtime import with_utc_from_local
-from huankuan.strategy.loader import ANY_SEGMENT, Strategy
+from huankuan.strategy.loader import ANY_SEGMENT, Strategy, Treatment
+from huankuan.strategy.segmentation import PATH_KEY, path_key, with_paths
 
 TREATMENT_SCHEMA: dict[str, pl.DataType] = {
-    "bucket": pl.String(),
+    PATH_KEY: pl.String(),
+    "bucket": pl.String(),  # the table's cell (null for a named path)
     "segment": pl.String(),
     "treatment": pl.Int32(),
     "channel": pl.String(),
@@ -38,6 +40,7 @@ ACCOUNT_COLUMNS = (
     "debtor_id",
     "bucket",
     "segment",
+    PATH_KEY,
     "debtor_timezone",
     "jurisdiction",
     "debtor_unreachable",
@@ -57,7 +60,8 @@ CALLS = [Channel.ROBOT_CALL.value, Channel.AGENT_CALL.value]
 
 
 def treatment_frame(strategy: Strategy) -> pl.DataFrame:
-    """One row per (bucket, segment, treatment); `any` is expanded to every segment."""
+    """One row per (path key, treatment, send time): every bucket × segment cell of the table
+    (`any` expanded to every segment) and every named path; each retry is its own row."""
     segments = [segment.name for segment in strategy.segments]
     rows: list[dict[str, object]] = []
     for bucket, by_segment in strategy.treatments.items():
@@ -65,23 +69,38 @@ def treatment_frame(strategy: Strategy) -> pl.DataFrame:
             targets = segments if segment_key == ANY_SEGMENT else [segment_key]
             for treatment in treatments:
                 for segment in targets:
-                    rows.append(
-                        {
-                            "bucket": bucket,
-                            "segment": segment,
-                            "treatment": len(rows),
-                            "channel": treatment.channel.value,
-                            "contact_kind": treatment.channel.contact_kind.value,
-                            "template": treatment.template,
-                            "priority": treatment.priority,
-                            "send_at": treatment.send_at,
-                            "max_attempts": treatment.max_attempts,
-                            "contact_role": treatment.contact_role.value,
-                            "discloses_debt": treatment.disclosure,
-                            "only_if_unreachable": treatment.only_if == "unreachable",
-                        }
-                    )
+                    _add_rows(rows, f"table/{bucket}/{segment}", treatment, bucket, segment)
+    for name, treatments in strategy.paths.items():
+        for treatment in treatments:
+            _add_rows(rows, path_key(name), treatment, None, None)
     return pl.DataFrame(rows, schema=TREATMENT_SCHEMA)
+
+
+def _add_rows(
+    rows: list[dict[str, object]],
+    key: str,
+    treatment: Treatment,
+    bucket: str | None,
+    segment: str | None,
+) -> None:
+    for send_at in treatment.send_times():
+        rows.append(
+            {
+                PATH_KEY: key,
+                "bucket": bucket,
+                "segment": segment,
+                "treatment": len(rows),
+                "channel": treatment.channel.value,
+                "contact_kind": treatment.channel.contact_kind.value,
+                "template": treatment.template,
+                "priority": treatment.priority,
+                "send_at": send_at,
+                "max_attempts": treatment.max_attempts,
+                "contact_role": treatment.contact_role.value,
+                "discloses_debt": treatment.disclosure,
+                "only_if_unreachable": treatment.only_if == "unreachable",
+            }
+        )
 
 
 def opted_out_of(channel: pl.Expr, opted_out: pl.Expr) -> pl.Expr:
@@ -103,10 +122,11 @@ def plan_treatments(
     contact points first: a treatment's rows stay together, so the contact rank and the
     action number are positions in runs of equal keys.
     """
+    routed = accounts if PATH_KEY in accounts.columns else with_paths(accounts, strategy)
     wanted = (
-        accounts.select(ACCOUNT_COLUMNS)
+        routed.select(ACCOUNT_COLUMNS)
         .with_row_index("_account")
-        .join(treatment_frame(strategy), on=["bucket", "segment"], how="inner")
+        .join(treatment_frame(strategy).drop("bucket", "segment"), on=PATH_KEY, how="inner")
         .filter(~pl.col("only_if_unreachable") | pl.col("debtor_unreachable"))
     )
     candidates = wanted.join(
@@ -174,4 +194,5 @@ def _number_and_schedule(chosen: pl.DataFrame, business_date: date) -> pl.DataFr
         "treatment",
         "send_at",
         "contact_kind",
+        PATH_KEY,
     )

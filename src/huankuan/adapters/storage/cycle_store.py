@@ -239,6 +239,11 @@ class SqlCycleStore:
             HOLDS,
         )
 
+    def load_contact_history(self, since: datetime, until: datetime) -> pl.DataFrame:
+        from huankuan.adapters.storage.gate_store import read_history
+
+        return read_history(self._connection, since=since, until=until)
+
     def load_plan(self, business_date: date) -> pl.DataFrame:
         return self._read(
             f"SELECT {', '.join(PLAN)} FROM action_plan "

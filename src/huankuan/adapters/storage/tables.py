@@ -8,6 +8,7 @@ account-local calendar dates.
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     Column,
@@ -20,6 +21,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
+    true,
 )
 
 metadata = MetaData(
@@ -87,6 +90,7 @@ contact_points = Table(
     Column("valid", Boolean, nullable=False),
     Column("consent", Boolean, nullable=False),
     Column("opted_out", String(64), nullable=False, server_default=""),
+    Column("invalid_reason", Text),  # why `valid` was set false (e.g. a wrong party answered)
 )
 
 payments = Table(
@@ -131,6 +135,9 @@ repayment_plans = Table(
     Column("discount_minor", Money, nullable=False),
     Column("status", String(12), nullable=False, server_default="active"),
     Column("created_at", DateTime, nullable=False),
+    Column("kind", String(12), nullable=False, server_default="instalments"),  # or settlement
+    Column("down_payment_due_on", Date),
+    Column("agreed_on", Date),
 )
 
 plan_instalments = Table(
@@ -154,11 +161,14 @@ holds = Table(
     Column("reason", Text, nullable=False),
 )
 
+# One row per contact tried or made, inbound ones included. Only rows with decision 'allow'
+# are contacts that happened; they are the history the gate counts (frequency, conversations,
+# third parties reached). `decision_id` points at the gate decision that approved or refused it.
 contact_attempts = Table(
     "contact_attempts",
     metadata,
     Column("attempt_id", String(64), primary_key=True),
-    Column("action_id", String(96)),
+    Column("action_id", String(96), index=True),
     Column("debtor_id", String(64), nullable=False, index=True),
     Column("contact_id", String(64), nullable=False),
     Column("channel", String(16), nullable=False),
@@ -166,6 +176,33 @@ contact_attempts = Table(
     Column("decision", String(8), nullable=False),
     Column("rules", Text, nullable=False),
     Column("outcome", String(32)),
+    Column("contact_role", String(24)),  # null on old rows: read from contact_points
+    Column("direction", String(8), nullable=False, server_default="outbound"),
+    Column("connected", Boolean),  # null: unknown, counted as connected
+    Column("conversation", Boolean, nullable=False, server_default=false()),
+    Column("debt_ids", Text, nullable=False, server_default="[]"),  # JSON list of account ids
+    Column("decision_id", String(64)),
+)
+
+# The proof: every gate decision on a real attempt (at dispatch), with the canonical JSON of
+# the inputs it saw (attempt, debtor facts, history), their sha256, and the profile by label and
+# content hash. `huankuan compliance replay ACTION_ID` re-decides from `inputs`.
+gate_decisions = Table(
+    "gate_decisions",
+    metadata,
+    Column("decision_id", String(64), primary_key=True),
+    Column("action_id", String(96), index=True),
+    Column("debtor_id", String(64), nullable=False),
+    Column("decided_at", DateTime, nullable=False),
+    Column("stage", String(16), nullable=False),
+    Column("profile", String(80), nullable=False),
+    Column("profile_hash", String(64), nullable=False),
+    Column("gate_version", String(96), nullable=False),
+    Column("decision", String(8), nullable=False),
+    Column("rules", Text, nullable=False),
+    Column("next_allowed_at", DateTime),
+    Column("inputs_hash", String(64), nullable=False),
+    Column("inputs", Text, nullable=False),
 )
 
 disputes = Table(
@@ -252,4 +289,154 @@ audit_log = Table(
     Column("details", Text, nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+)
+
+# -- scoring and strategy (issue 6) -----------------------------------------------------------
+
+scoring_models = Table(
+    "scoring_models",
+    metadata,
+    # One trained version holds a model per (kind, target): kind "scorecard" (WOE, optbinning)
+    # or "gbm" (LightGBM); target "pay_30d" or "roll". The artifact is the model as JSON text
+    # (scorecard bins and points; LightGBM's own text format), never a pickle.
+    Column("version", Integer, primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("target", String(16), primary_key=True),
+    Column("trained_at", DateTime, nullable=False),
+    Column("history_until", Date, nullable=False),
+    Column("training_rows", Integer, nullable=False),
+    Column("features", Text, nullable=False),
+    Column("metrics", Text, nullable=False),
+    Column("artifact", Text, nullable=False),
+)
+
+strategy_assignments = Table(
+    "strategy_assignments",
+    metadata,
+    # Champion/challenger: each account's arm in an experiment, fixed at first assignment
+    # (stable hashing makes it reproducible; the row makes it auditable and lets the report
+    # measure recovery against the balance at assignment).
+    Column("experiment", String(64), primary_key=True),
+    Column("account_id", String(64), primary_key=True),
+    Column("arm", String(32), nullable=False),
+    Column("assigned_on", Date, nullable=False),
+    Column("balance_minor", Money, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Index("ix_strategy_assignments_experiment_arm", "experiment", "arm"),
+)
+
+# -- robot conversations, case work and users (issue 4) ---------------------------------------
+
+# A robot conversation; its state is what replaying its events gives (dialogue/tracker.py), and
+# `state`, `ended` and `end_reason` are kept here only as a summary for listings.
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("conversation_id", String(40), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.account_id"), nullable=False, index=True),
+    Column("debtor_id", String(64), ForeignKey("debtors.debtor_id"), nullable=False, index=True),
+    Column("contact_id", String(64)),
+    Column("lang", String(2), nullable=False),
+    Column("channel", String(8), nullable=False),
+    Column("profile", String(16), nullable=False),
+    Column("state", String(32), nullable=False),
+    Column("ended", Boolean, nullable=False, server_default=false()),
+    Column("end_reason", String(32)),
+    Column("decision_id", String(64)),  # the gate decision that allowed the contact
+    Column("created_by", String(80), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+conversation_events = Table(
+    "conversation_events",
+    metadata,
+    Column(
+        "conversation_id",
+        String(40),
+        ForeignKey("conversations.conversation_id"),
+        primary_key=True,
+    ),
+    Column("seq", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False),
+    Column("type", String(24), nullable=False),
+    Column("payload", JSON, nullable=False),
+)
+
+# Cases queued for a human: "urgent" (self-harm: a trained colleague, at once) or "normal".
+handoffs = Table(
+    "handoffs",
+    metadata,
+    Column("handoff_id", String(40), primary_key=True),
+    Column("case_id", String(80), ForeignKey("cases.case_id"), nullable=False, index=True),
+    Column("account_id", String(64)),
+    Column("conversation_id", String(40)),
+    Column("reason", String(32), nullable=False),
+    Column("priority", String(8), nullable=False),
+    Column("details", Text, nullable=False, server_default="{}"),
+    Column("created_at", DateTime, nullable=False),
+    Column("resolved_at", DateTime),
+    Index("ix_handoffs_resolved_at_priority", "resolved_at", "priority"),
+)
+
+callbacks = Table(
+    "callbacks",
+    metadata,
+    Column("callback_id", String(40), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.account_id"), nullable=False),
+    Column("debtor_id", String(64), nullable=False, index=True),
+    Column("contact_id", String(64)),
+    Column("conversation_id", String(40)),
+    Column("channel", String(16), nullable=False),
+    Column("requested_date", Date),
+    Column("requested_time", String(5)),  # HH:MM, the debtor's local time
+    Column("scheduled_at", DateTime),  # the first instant the gate allows; null: none found
+    Column("status", String(12), nullable=False, server_default="scheduled"),
+    Column("created_at", DateTime, nullable=False),
+)
+
+# Messages the platform means to send (the robot's recap SMS, …), with the content guard's
+# verdict and the gate decision; `status`: queued (allowed, not yet sent), sent, deferred (the
+# gate says later: next_allowed_at), blocked (the gate or the guard refused it).
+outbound_messages = Table(
+    "outbound_messages",
+    metadata,
+    Column("message_id", String(40), primary_key=True),
+    Column("account_id", String(64), nullable=False, index=True),
+    Column("debtor_id", String(64), nullable=False),
+    Column("contact_id", String(64)),
+    Column("conversation_id", String(40)),
+    Column("channel", String(16), nullable=False),
+    Column("lang", String(2), nullable=False),
+    Column("template", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("content_verdict", String(12), nullable=False),
+    Column("content_categories", Text, nullable=False, server_default="[]"),
+    Column("decision_id", String(64)),
+    Column("status", String(12), nullable=False),
+    Column("next_allowed_at", DateTime),
+    Column("provider_id", String(64)),
+    Column("created_at", DateTime, nullable=False),
+    Column("sent_at", DateTime),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", Text),  # argon2id; null: API tokens only
+    Column("active", Boolean, nullable=False, server_default=true()),
+    Column("created_at", DateTime, nullable=False),
+)
+
+# API tokens: only the sha256 of the token is stored; the token itself is shown once.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("token_id", String(24), primary_key=True),
+    Column("username", String(64), ForeignKey("users.username"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
 )

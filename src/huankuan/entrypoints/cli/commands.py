@@ -7,6 +7,13 @@ from huankuan.entrypoints.cli import (  # noqa: F401
     compliance_cli,
     cycle_cli,
     demo_cli,
+    dispatch_cli,
     ingest_cli,
     nlu_cli,
+    robot_cli,
+    scoring_cli,
+    simulate_cli,
+    simulate_conversations_cli,
+    strategy_cli,
+    users_cli,
 )

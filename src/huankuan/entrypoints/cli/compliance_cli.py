@@ -82,6 +82,129 @@ def _error_line(record: dict[str, Any] | None, error: Exception) -> dict[str, An
     return {"id": record.get("id") if record else None, "error": str(error)}
 
 
+# ------------------------------------------------------------------------------ check
+@compliance_app.command("check")
+@handles_errors
+def check_command(
+    source: Source = "-",
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Add the plain-language explanation to each line.")
+    ] = False,
+) -> None:
+    """Check contact attempts against a jurisdiction profile (DESIGN.md §4.1):
+    {"id", "jurisdiction", "debtor", "history", "attempt"} → {"id", "decision", "rules",
+    "next_allowed_at"}.
+
+    Exits 2 at the end when any line was malformed or named an unknown flag (each gets an
+    {"id", "error"} line).
+    """
+    from huankuan.compliance.profiles import load_profiles
+
+    profiles = load_profiles()
+    failed = 0
+    for number, record in _json_lines(source):
+        if isinstance(record, InvalidInput):
+            failed += 1
+            _emit(_error_line(None, record))
+            continue
+        try:
+            _emit(_check_line(profiles, record, number, explain))
+        except InvalidInput as error:
+            failed += 1
+            _emit(_error_line(record, error))
+    if failed:
+        raise typer.Exit(INVALID_LINE_EXIT)
+
+
+def _check_line(
+    profiles: dict[str, Any], record: dict[str, Any], number: int, explain: bool
+) -> dict[str, Any]:
+    from huankuan.compliance.contract import decision_line, parse_check
+    from huankuan.compliance.engine import evaluate
+
+    if "id" not in record:
+        raise InvalidInput(f"line {number}: missing id")
+    try:
+        request = parse_check(record, profiles)
+    except InvalidInput as error:
+        raise InvalidInput(f"line {number}: {error}") from error
+    attempt = request.attempt
+    assert attempt.at is not None
+    profile = profiles[request.jurisdiction]
+    decision = evaluate(attempt, request.history, request.debtor, profile, attempt.at)
+    line = decision_line(record["id"], decision, request.debtor.timezone)
+    if explain:
+        line["explanation"] = decision.explanation
+    return line
+
+
+# ------------------------------------------------------------------------------ replay
+@compliance_app.command("replay")
+@handles_errors
+def replay_command(
+    action_id: Annotated[str, typer.Argument(help="The action id of a dispatched plan row.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per stored decision instead.")
+    ] = False,
+) -> None:
+    """Re-decide every stored gate decision on an action from the inputs stored with it.
+
+    Exits 0 when every replay gives the same answer from untampered inputs; 1 when an input
+    hash does not match (tampered), the profile changed, or the answer differs.
+    """
+    from huankuan.bootstrap import bootstrap
+    from huankuan.service_layer.proof import replay_action
+
+    application = bootstrap()
+    try:
+        replayed = replay_action(application, action_id)
+    finally:
+        application.engine.dispose()
+    for item in replayed:
+        if as_json:
+            _emit(_replay_json(item))
+        else:
+            _print_replay(item)
+    if not all(item.ok for item in replayed):
+        raise typer.Exit(1)
+
+
+def _replay_json(item: Any) -> dict[str, Any]:
+    stored, again = item.stored, item.replay.decision
+    return {
+        "action_id": stored.action_id,
+        "decision_id": stored.decision_id,
+        "decided_at": stored.decided_at.isoformat() + "+00:00",
+        "profile": stored.profile,
+        "inputs_hash": stored.inputs_hash,
+        "inputs_intact": item.replay.hash_ok,
+        "stored": {"decision": stored.decision, "rules": list(stored.rules)},
+        "replayed": None
+        if again is None
+        else {"decision": again.decision, "rules": list(again.rules)},
+        "same": item.same,
+        "problem": item.replay.problem,
+    }
+
+
+def _print_replay(item: Any) -> None:
+    stored, again = item.stored, item.replay.decision
+    lines = [
+        f"action {stored.action_id} — decision {stored.decision_id} at "
+        f"{stored.decided_at:%Y-%m-%d %H:%M:%S} UTC under {stored.profile} ({stored.gate_version})",
+        f"  inputs sha256 {stored.inputs_hash}: "
+        + ("intact" if item.replay.hash_ok else "MISMATCH — the stored inputs were altered"),
+        f"  stored:   {stored.decision} {list(stored.rules)}",
+    ]
+    if again is not None:
+        lines.append(f"  replayed: {again.decision} {list(again.rules)}")
+    if item.ok:
+        lines.append("  same answer: the stored decision is reproduced from its stored inputs")
+    else:
+        lines.append(f"  NOT REPRODUCED: {item.replay.problem or 'the replayed answer differs'}")
+    console.print("\n".join(lines), highlight=False, markup=False, soft_wrap=True)
+
+
 # ------------------------------------------------------------------------------ screen
 @compliance_app.command("screen")
 @handles_errors

@@ -148,6 +148,7 @@ def render_cycle_report(report: CycleReport, out: Console) -> None:
     out.print(_pairs("Treatments by channel", "channel", report.treatments_by_channel.items()))
     if report.blocked_by_rule:
         out.print(_pairs("Blocked by rule (top)", "rule", report.blocked_by_rule))
+    _render_strategy_extras(report.strategy_extras, out)
     seconds = [(step, f"{value:.2f}") for step, value in report.step_seconds.items()]
     seconds.append(("total", f"{sum(report.step_seconds.values()):.2f}"))
     out.print(_pairs("Seconds per step", "step", seconds))
@@ -160,3 +161,19 @@ def _pairs(title: str, key: str, rows: Iterable[tuple[str, object]]) -> Table:
     for name, value in rows:
         table.add_row(str(name), f"{value:,}" if isinstance(value, int) else str(value))
     return table
+
+
+def _render_strategy_extras(extras: dict[str, object], out: Console) -> None:
+    """Champion/challenger arm sizes and the allocation's value against the ladder."""
+    arms = extras.get("arms")
+    if isinstance(arms, dict):
+        out.print(_pairs("Accounts by arm", "arm", arms.items()))
+    allocation = extras.get("allocation")
+    if isinstance(allocation, dict):
+        out.print(
+            f"allocation ({allocation['solver']}): expected value {allocation['expected_value']:,} "
+            f"(bound {allocation['upper_bound']:,}, gap ≤ {allocation['gap']:.1%}) vs the bucket "
+            f"ladder {allocation['ladder_expected_value']:,}; "
+            f"{allocation['groups_chosen']:,} of {allocation['groups_considered']:,} "
+            "treatments kept"
+        )

@@ -1,0 +1,26 @@
+"""The fake print-and-mail service: every letter is accepted and kept in memory."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from huankuan.adapters.channels.base import (
+    ChannelAdapter,
+    DecisionLookup,
+    Delivery,
+    InMemoryOutbox,
+    OutboundMessage,
+)
+from huankuan.domain.model import Channel
+
+
+class FakeLetterChannel(ChannelAdapter):
+    channels: ClassVar[frozenset[Channel]] = frozenset({Channel.LETTER})
+
+    def __init__(self, decisions: DecisionLookup) -> None:
+        super().__init__(decisions)
+        self.outbox = InMemoryOutbox()
+
+    def _deliver(self, message: OutboundMessage) -> Delivery:
+        number = self.outbox.add(message)
+        return Delivery(f"fake-letter-{number}", "mailed", connected=True)

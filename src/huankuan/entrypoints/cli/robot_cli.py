@@ -1,0 +1,95 @@
+"""`huankuan chat`: talk to the collection robot in the terminal about a stored account, and
+`huankuan serve`: the HTTP API (OpenAPI docs at /docs)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from huankuan.domain.errors import NotFound
+from huankuan.entrypoints.cli.main import app, console, handles_errors
+
+if TYPE_CHECKING:
+    from huankuan.bootstrap import App
+
+ACTOR = "cli:chat"
+
+
+@app.command()
+@handles_errors
+def chat(
+    lang: Annotated[str, typer.Option(help="zh or en.")] = "zh",
+    account: Annotated[
+        str | None, typer.Option(help="The account to talk about (default: a sample one).")
+    ] = None,
+    channel: Annotated[str, typer.Option(help="chat, voice or sms.")] = "chat",
+) -> None:
+    """Talk to the collection robot in the terminal (you are the borrower).
+
+    The conversation runs against the database and records its outcomes on the case, like the
+    API. An empty line is silence; end of input (Ctrl-D) leaves the conversation open."""
+    from huankuan.bootstrap import bootstrap
+    from huankuan.domain import commands
+    from huankuan.service_layer.conversations import handle_message, start_conversation
+
+    application = bootstrap()
+    account_id = account or _sample_account(application, lang)
+    with console.status("loading the robot (language model and content guard)..."):
+        robot = application.robot()
+    turn = start_conversation(
+        commands.StartConversation(account_id=account_id, lang=lang, channel=channel, actor=ACTOR),
+        uow=application.uow(),
+        robot=robot,
+    )
+    console.print(f"conversation {turn.conversation_id} on account {account_id}", style="dim")
+    _show(turn.texts, turn.outcomes)
+    while not turn.ended:
+        try:
+            text = input("> ")
+        except EOFError:
+            console.print("(left open)", style="dim")
+            return
+        turn = handle_message(
+            commands.SendMessage(str(turn.conversation_id), text, actor=ACTOR),
+            uow=application.uow(),
+            robot=robot,
+        )
+        _show(turn.texts, turn.outcomes)
+    console.print(f"(ended: {turn.state})", style="dim")
+
+
+def _show(texts: list[str], outcomes: Sequence[Mapping[str, object]]) -> None:
+    for text in texts:
+        console.print(f"robot: {text}", markup=False, highlight=False)
+    for outcome in outcomes:
+        details = ", ".join(f"{k}={v}" for k, v in outcome.items() if k not in ("type", "text"))
+        console.print(f"  [outcome] {outcome['type']} {details}", markup=False, highlight=False)
+
+
+def _sample_account(application: App, lang: str) -> str:
+    with application.uow() as uow:
+        found = uow.robot_reads.sample_account("zh" if lang == "zh" else "en")
+    if found is None:
+        raise NotFound(
+            f"no account of a {lang} debtor with a usable phone: import some (`huankuan demo`)"
+        )
+    return found
+
+
+@app.command()
+@handles_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000,
+) -> None:
+    """Run the HTTP API (uvicorn) on the configured database; docs at /docs."""
+    import uvicorn
+
+    from huankuan.bootstrap import bootstrap
+    from huankuan.entrypoints.api.app import create_app
+    from huankuan.entrypoints.api.log_masking import uvicorn_log_config
+
+    api = create_app(bootstrap(), preload_robot=True)
+    uvicorn.run(api, host=host, port=port, log_config=uvicorn_log_config())
