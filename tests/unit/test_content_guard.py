@@ -19,6 +19,14 @@ MUST_CATCH: dict[str, list[tuple[str, str]]] = {
         ("en", "Pay by tonight or you'll get hurt."),
         ("en", "Someone is going to break your arms if this isn't paid."),
         ("en", "Our guys will show up at your house this weekend."),
+        # Veiled threats in everyday words
+        ("en", "It would be a shame if something happened to your truck."),
+        ("en", "Accidents happen, you know."),
+        ("en", "We know where your kids go to school every morning."),
+        ("en", "You should watch your back from here on."),
+        ("zh", "小心点。"),
+        ("zh", "出门注意安全啊。"),
+        ("zh", "你家住哪我们清楚得很。"),
     ],
     "profanity_insult": [
         ("zh", "你就是个欠钱不还的老赖"),
@@ -95,6 +103,10 @@ MUST_PASS: list[tuple[str, str]] = [
     ("zh", "请您在方便的时候回电，谢谢。"),
     ("zh", "根据合同约定，逾期期间将按日计收罚息。"),
     ("zh", "不客气，祝您周末愉快。"),
+    # Casual but lawful agent text (你, not 您), and lenders whose names contain 信用
+    ("zh", "你这个月能先还一千吗？"),
+    ("zh", "您好，这里是小橙信用。"),
+    ("zh", "您好，我是招商银行信用卡中心的客服。"),
     ("en", "Please pay by Friday."),
     ("en", "Your account is 30 days overdue."),
     (
@@ -126,6 +138,10 @@ CONTEXT_CASES: list[tuple[str, str, dict[str, object], tuple[str, ...]]] = [
         ("false_legal_consequence",),
     ),
     ("en", "Late payments may be reported to the credit bureaus.", {"reports_to_bureau": True}, ()),
+    # A lender's name is no claim about the credit record, whatever the lender reports.
+    ("zh", "谢谢您。我是小橙信用的智能客服。", {"reports_to_bureau": False}, ()),
+    ("zh", "您在信用卡中心的本期账单已出。", {"reports_to_bureau": False}, ()),
+    ("zh", "逾期会损害您的个人信用。", {"reports_to_bureau": False}, ("false_legal_consequence",)),
     # "Blacklist" is flagged unless bureau reporting is known.
     ("zh", "逾期会上征信黑名单。", {}, ("false_legal_consequence",)),
     ("zh", "逾期会上征信黑名单。", {"reports_to_bureau": True}, ()),

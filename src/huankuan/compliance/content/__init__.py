@@ -10,7 +10,13 @@ See docs/content-guard.md for the categories, the rules, the classifier and the 
 
 from __future__ import annotations
 
-from huankuan.compliance.content.guard import ContentGuard, build_guard, default_guard, screen
+from huankuan.compliance.content.guard import (
+    ContentGuard,
+    build_guard,
+    default_guard,
+    screen,
+    screen_many,
+)
 from huankuan.compliance.content.model import (
     CATEGORIES,
     CONTEXT_KEYS,
@@ -31,4 +37,5 @@ __all__ = [
     "build_guard",
     "default_guard",
     "screen",
+    "screen_many",
 ]

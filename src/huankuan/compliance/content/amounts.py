@@ -164,14 +164,7 @@ def find_deceptive_amounts(
         around = _clause_around(text, start, end)
         if vocabulary.relief_words.search(around) or not vocabulary.fee_words.search(around):
             continue
-        sentence = _sentence_around(text, start, end)
-        annual = percent * (
-            365
-            if vocabulary.per_day.search(sentence)
-            else 12
-            if vocabulary.per_month.search(sentence)
-            else 1
-        )
+        annual = percent * _periods_per_year(vocabulary, _sentence_around(text, start, end))
         if annual > cap_percent:
             findings.append(
                 AmountFinding(
@@ -179,3 +172,12 @@ def find_deceptive_amounts(
                 )
             )
     return findings
+
+
+def _periods_per_year(vocabulary: AmountVocabulary, sentence: str) -> int:
+    """How often a rate stated in `sentence` applies in a year (1: an annual rate)."""
+    if vocabulary.per_day.search(sentence):
+        return 365
+    if vocabulary.per_week is not None and vocabulary.per_week.search(sentence):
+        return 52
+    return 12 if vocabulary.per_month.search(sentence) else 1

@@ -15,6 +15,8 @@ from huankuan.domain.errors import InvalidInput
 DATA_DIR = Path(__file__).parent / "data"
 TRAIN_FILE = DATA_DIR / "train.jsonl"
 HELDOUT_FILE = DATA_DIR / "heldout.jsonl"
+# Hand-written after the first held-out split had been looked at; measurement only.
+HELDOUT_V2_FILE = DATA_DIR / "heldout_v2.jsonl"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ arrest threat stays a violation whatever the context says).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -41,9 +41,17 @@ LICENCES: dict[tuple[str, object], frozenset[Category]] = {
 }
 
 
+Flag = tuple[Category, float, float]
+Context = Mapping[str, object] | ScreeningContext | None
+
+
 class TextClassifier(Protocol):
-    def flagged(self, text: str, lang: Language) -> list[tuple[Category, float, float]]:
+    def flagged(self, text: str, lang: Language) -> list[Flag]:
         """(category, probability, threshold) for each category scored at or above threshold."""
+        ...
+
+    def flagged_many(self, texts: Sequence[str], lang: Language) -> list[list[Flag]]:
+        """`flagged` for each text of a batch in one language."""
         ...
 
 
@@ -52,27 +60,34 @@ class ContentGuard:
     lexicons: tuple[Lexicon, ...]
     classifier: TextClassifier | None
 
-    def screen(
-        self,
-        text: str,
-        lang: str | None = None,
-        context: Mapping[str, object] | ScreeningContext | None = None,
-    ) -> Screening:
-        if not isinstance(text, str):
-            raise InvalidInput(f"text must be a string, got {type(text).__name__}")
-        language = _language(text, lang)
+    def screen(self, text: str, lang: str | None = None, context: Context = None) -> Screening:
+        return self.screen_many([text], lang, context)[0]
+
+    def screen_many(
+        self, texts: Sequence[str], lang: str | None = None, context: Context = None
+    ) -> list[Screening]:
+        """Screen a batch sharing one context (a turn's sentences, a template's renderings):
+        the rules per text, the classifier once per language. `lang` None: per text."""
+        for text in texts:
+            if not isinstance(text, str):
+                raise InvalidInput(f"text must be a string, got {type(text).__name__}")
         facts = ScreeningContext.parse(context)
-        normalised = normalise(text)
-        hits = rule_hits(self.lexicons, normalised, facts)
+        languages = [_language(text, lang) for text in texts]
+        normalised = [normalise(text) for text in texts]
+        hits = [rule_hits(self.lexicons, text, facts) for text in normalised]
         if self.classifier is not None:
-            ruled = {hit.category for hit in hits}
             licensed = _licensed_categories(facts)
-            hits.extend(
-                hit
-                for hit in _classifier_hits(self.classifier, normalised.text, language, text)
-                if hit.category not in ruled and hit.category not in licensed
-            )
-        return Screening.from_hits(_deduplicated(hits))
+            flags = _classifier_flags(self.classifier, [n.text for n in normalised], languages)
+            for text_hits, text, language, text_flags in zip(
+                hits, texts, languages, flags, strict=True
+            ):
+                ruled = {hit.category for hit in text_hits}
+                text_hits.extend(
+                    hit
+                    for hit in _classifier_hits(text_flags, language, text)
+                    if hit.category not in ruled and hit.category not in licensed
+                )
+        return [Screening.from_hits(_deduplicated(text_hits)) for text_hits in hits]
 
 
 def _licensed_categories(facts: ScreeningContext) -> set[Category]:
@@ -92,9 +107,21 @@ def _language(text: str, lang: str | None) -> Language:
     return lang
 
 
-def _classifier_hits(
-    classifier: TextClassifier, normalised: str, lang: Language, original: str
-) -> list[Hit]:
+def _classifier_flags(
+    classifier: TextClassifier, texts: list[str], languages: list[Language]
+) -> list[list[Flag]]:
+    if len(texts) == 1:
+        return [classifier.flagged(texts[0], languages[0])]
+    flags: list[list[Flag]] = [[] for _ in texts]
+    for lang in set(languages):
+        indices = [index for index, language in enumerate(languages) if language == lang]
+        batch = classifier.flagged_many([texts[index] for index in indices], lang)
+        for index, text_flags in zip(indices, batch, strict=True):
+            flags[index] = text_flags
+    return flags
+
+
+def _classifier_hits(flags: list[Flag], lang: Language, original: str) -> list[Hit]:
     return [
         Hit(
             category,
@@ -103,7 +130,7 @@ def _classifier_hits(
             f"the trained classifier scores this text as {category.replace('_', ' ')} "
             f"(p={probability:.2f} ≥ threshold {threshold:.2f})",
         )
-        for category, probability, threshold in classifier.flagged(normalised, lang)
+        for category, probability, threshold in flags
     ]
 
 
@@ -132,10 +159,13 @@ def default_guard() -> ContentGuard:
     return build_guard()
 
 
-def screen(
-    text: str,
-    lang: str | None = None,
-    context: Mapping[str, object] | ScreeningContext | None = None,
-) -> Screening:
+def screen(text: str, lang: str | None = None, context: Context = None) -> Screening:
     """Screen one outgoing text. Pure and deterministic for a given corpus and lexicon version."""
     return default_guard().screen(text, lang, context)
+
+
+def screen_many(
+    texts: Sequence[str], lang: str | None = None, context: Context = None
+) -> list[Screening]:
+    """Screen several texts that share a context; the same verdicts as `screen` on each."""
+    return default_guard().screen_many(texts, lang, context)

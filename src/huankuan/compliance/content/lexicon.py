@@ -22,6 +22,7 @@ from huankuan.compliance.content.model import (
     Category,
     Language,
 )
+from huankuan.compliance.content.prefilter import Requirement, required_atoms
 from huankuan.compliance.content.yaml_nodes import NodeReader
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
@@ -42,6 +43,16 @@ class Rule:
     applies_when: tuple[tuple[str, frozenset[object]], ...]
     # Another pattern that must also occur somewhere in the text.
     requires: tuple[re.Pattern[str], ...]
+    # Per pattern, the characters every match contains (prefilter.py): a cheap skip.
+    requirements: tuple[Requirement, ...] = ()
+
+    def candidates(self, atoms: frozenset[str]) -> list[re.Pattern[str]]:
+        """The patterns that can match a text made of `atoms` (prefilter.text_atoms)."""
+        return [
+            pattern
+            for pattern, required in zip(self.patterns, self.requirements, strict=True)
+            if required <= atoms
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +75,7 @@ class AmountVocabulary:
     relief_words: re.Pattern[str]
     per_day: re.Pattern[str]
     per_month: re.Pattern[str]
+    per_week: re.Pattern[str] | None  # optional in the lexicon
     default_cap_percent: float
     checks: dict[str, AmountCheck]
 
@@ -211,6 +223,7 @@ def _rule(
         negatable=negatable,
         applies_when=applies_when,
         requires=requires,
+        requirements=tuple(required_atoms(pattern) for pattern in patterns),
     )
 
 
@@ -261,7 +274,7 @@ def _amounts(reader: NodeReader, node: yaml.Node, lang: str) -> AmountVocabulary
             "default_cap_percent",
             "checks",
         },
-        optional=set(),
+        optional={"per_week"},
     )
     checks_node = reader.mapping(
         fields["checks"], "amounts.checks", required=set(_AMOUNT_CHECKS), optional=set()
@@ -280,6 +293,11 @@ def _amounts(reader: NodeReader, node: yaml.Node, lang: str) -> AmountVocabulary
         relief_words=_alternation(reader, fields["relief_words"], "amounts.relief_words"),
         per_day=_alternation(reader, fields["per_day"], "amounts.per_day"),
         per_month=_alternation(reader, fields["per_month"], "amounts.per_month"),
+        per_week=(
+            _alternation(reader, fields["per_week"], "amounts.per_week")
+            if "per_week" in fields
+            else None
+        ),
         default_cap_percent=reader.number(
             fields["default_cap_percent"], "amounts.default_cap_percent"
         ),

@@ -6,6 +6,7 @@ from huankuan.compliance.content.amounts import find_deceptive_amounts
 from huankuan.compliance.content.lexicon import Lexicon, NegationPolicy, Rule
 from huankuan.compliance.content.model import Hit, ScreeningContext
 from huankuan.compliance.content.normalise import Normalised
+from huankuan.compliance.content.prefilter import text_atoms
 
 _CLAUSE_PUNCTUATION = frozenset(",.;:!?。；：！？\n")
 
@@ -15,9 +16,10 @@ def rule_hits(
 ) -> list[Hit]:
     """Every rule of every lexicon is tried: a Chinese text quoting "FBI" is still caught."""
     hits: list[Hit] = []
+    atoms = text_atoms(text.text)
     for lexicon in lexicons:
         for rule in lexicon.rules:
-            hit = _apply(rule, lexicon.negation, text, context)
+            hit = _apply(rule, lexicon.negation, text, context, atoms)
             if hit is not None:
                 hits.append(hit)
         hits.extend(_amount_hits(lexicon, text, context))
@@ -25,13 +27,17 @@ def rule_hits(
 
 
 def _apply(
-    rule: Rule, negation: NegationPolicy, text: Normalised, context: ScreeningContext
+    rule: Rule,
+    negation: NegationPolicy,
+    text: Normalised,
+    context: ScreeningContext,
+    atoms: frozenset[str],
 ) -> Hit | None:
     if not _applies(rule, context):
         return None
     if rule.requires and not any(pattern.search(text.text) for pattern in rule.requires):
         return None
-    for pattern in rule.patterns:
+    for pattern in rule.candidates(atoms):
         for match in pattern.finditer(text.text):
             if rule.negatable and _negated(text.text, match.start(), negation):
                 continue

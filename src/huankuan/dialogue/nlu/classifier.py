@@ -117,14 +117,36 @@ class IntentClassifier:
         result: NDArray[np.float32] = values @ self.weights[indices] + self.bias
         return result
 
-    def predict(self, inputs: Sequence[Prepared]) -> list[tuple[str, float]]:
-        """The most likely intent of each input and its confidence (0..1)."""
+    def predict(self, inputs: Sequence[Prepared]) -> list[Prediction]:
+        """The two most likely intents of each input, with their confidences (0..1)."""
         results = []
         for prepared in inputs:
-            probabilities = _softmax(self.scores(prepared) * self.temperature)
-            best = int(probabilities.argmax())
-            results.append((self.labels[best], float(probabilities[best])))
+            scaled = self.scores(prepared) * self.temperature
+            probabilities = _softmax(scaled)
+            best, second = (int(i) for i in np.argsort(-probabilities, kind="stable")[:2])
+            # The runner-up's share among the intents other than the best one: its confidence
+            # once the best is ruled out (computed from the scores: the best may round to 1.0).
+            others = _softmax(np.delete(scaled, best))
+            results.append(
+                Prediction(
+                    self.labels[best],
+                    float(probabilities[best]),
+                    self.labels[second],
+                    float(others[second - (second > best)]),
+                )
+            )
         return results
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """The classifier's best intent and the runner-up, which stands when the best is vetoed;
+    `runner_up_confidence` is its probability among the intents other than the best."""
+
+    intent: str
+    confidence: float
+    runner_up: str
+    runner_up_confidence: float
 
 
 def _softmax(scores: NDArray[np.float32]) -> NDArray[np.float64]:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from huankuan.dialogue.nlu.amounts import extract_amount
-from huankuan.dialogue.nlu.classifier import IntentClassifier
+from huankuan.dialogue.nlu.classifier import IntentClassifier, Prediction
 from huankuan.dialogue.nlu.corpus import TRAIN_FILE, load_corpus
 from huankuan.dialogue.nlu.dates import extract_date
 from huankuan.dialogue.nlu.features import prepare
@@ -22,6 +22,7 @@ from huankuan.dialogue.nlu.intents import FALLBACK, SELF_HARM
 from huankuan.dialogue.nlu.language import Lang, detect_language
 from huankuan.dialogue.nlu.model_store import DEFAULT_CACHE_DIR, load_or_train
 from huankuan.dialogue.nlu.safety import self_harm_rule
+from huankuan.dialogue.nlu.self_harm_evidence import classifier_self_harm_stands
 from huankuan.dialogue.nlu.text import normalize
 
 _USE_DEFAULT = Path("<default>")
@@ -92,15 +93,18 @@ class NluPipeline:
 
     @staticmethod
     def _finish(
-        text: str, lang: Lang, prediction: tuple[str, float], today: date, balance: Decimal | None
+        text: str, lang: Lang, prediction: Prediction, today: date, balance: Decimal | None
     ) -> Parse:
         normal = normalize(text)
-        intent, confidence = prediction
+        intent, confidence = prediction.intent, prediction.confidence
         rule = self_harm_rule(text)
         if rule is not None:
             intent, confidence = SELF_HARM, 1.0
         elif not normal:
             intent, confidence = FALLBACK, 1.0
+        elif intent == SELF_HARM and not classifier_self_harm_stands(text, confidence):
+            # No rule fired and nothing in the words speaks of self-harm (self_harm_evidence.py).
+            intent, confidence = prediction.runner_up, prediction.runner_up_confidence
         return Parse(
             intent=intent,
             confidence=round(confidence, 4),

@@ -208,11 +208,11 @@ EN_RULES = tuple(SafetyRule(rule_id, re.compile(p)) for rule_id, p in _EN_RULES)
 def self_harm_rule(text: str) -> str | None:
     """The id of the first rule that finds a self-harm mention in `text`, else None."""
     normal = normalize(text)
-    for zh in _zh_variants(normal):
+    for zh in zh_variants(normal):
         for rule in ZH_RULES:
             if rule.pattern.search(zh):
                 return rule.rule_id
-    for en in _en_variants(normal):
+    for en in en_variants(normal):
         for rule in EN_RULES:
             if rule.pattern.search(en):
                 return rule.rule_id
@@ -223,7 +223,7 @@ _REPEATS = re.compile(r"(.)\1+")
 _PARTICLE_TYPOS = str.maketrans({"勒": "了", "嘞": "了", "乐": "了"})
 
 
-def _zh_variants(normal: str) -> list[str]:
+def zh_variants(normal: str) -> list[str]:
     """Compact text, then with stutters collapsed (去去死) and particle typos fixed (一勒百了)."""
     compact = _NOT_SELF_HARM_ZH.sub("·", compact_zh(normal))
     collapsed = _REPEATS.sub(r"\1", compact)
@@ -307,7 +307,7 @@ _EN_REAL_WORDS = frozenset(
 )
 
 
-def _en_variants(normal: str) -> list[str]:
+def en_variants(normal: str) -> list[str]:
     expanded = _NOT_SELF_HARM_EN.sub(" ", expand_en(normal))
     corrected = " ".join(_correct(word) for word in expanded.split())
     return list(dict.fromkeys((expanded, corrected)))
