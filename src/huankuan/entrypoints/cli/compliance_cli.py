@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TextIO
 
@@ -82,6 +82,23 @@ def _error_line(record: dict[str, Any] | None, error: Exception) -> dict[str, An
     return {"id": record.get("id") if record else None, "error": str(error)}
 
 
+def _answer_lines(source: str, answer: Callable[[Any, int], dict[str, Any]]) -> None:
+    """Answer each JSON line; a bad line gets an error object, and the exit code says so."""
+    failed = 0
+    for number, record in _json_lines(source):
+        if isinstance(record, InvalidInput):
+            failed += 1
+            _emit(_error_line(None, record))
+            continue
+        try:
+            _emit(answer(record, number))
+        except InvalidInput as error:
+            failed += 1
+            _emit(_error_line(record, error))
+    if failed:
+        raise typer.Exit(INVALID_LINE_EXIT)
+
+
 # ------------------------------------------------------------------------------ check
 @compliance_app.command("check")
 @handles_errors
@@ -101,19 +118,7 @@ def check_command(
     from huankuan.compliance.profiles import load_profiles
 
     profiles = load_profiles()
-    failed = 0
-    for number, record in _json_lines(source):
-        if isinstance(record, InvalidInput):
-            failed += 1
-            _emit(_error_line(None, record))
-            continue
-        try:
-            _emit(_check_line(profiles, record, number, explain))
-        except InvalidInput as error:
-            failed += 1
-            _emit(_error_line(record, error))
-    if failed:
-        raise typer.Exit(INVALID_LINE_EXIT)
+    _answer_lines(source, lambda record, number: _check_line(profiles, record, number, explain))
 
 
 def _check_line(
@@ -223,19 +228,7 @@ def screen_command(
     from huankuan.compliance.content import build_guard
 
     guard = build_guard(None if no_model_cache else model_cache or DEFAULT_MODEL_CACHE)
-    failed = 0
-    for number, record in _json_lines(source):
-        if isinstance(record, InvalidInput):
-            failed += 1
-            _emit(_error_line(None, record))
-            continue
-        try:
-            _emit(_screen_line(guard, record, number, explain))
-        except InvalidInput as error:
-            failed += 1
-            _emit(_error_line(record, error))
-    if failed:
-        raise typer.Exit(INVALID_LINE_EXIT)
+    _answer_lines(source, lambda record, number: _screen_line(guard, record, number, explain))
 
 
 def _screen_line(guard: Any, record: dict[str, Any], number: int, explain: bool) -> dict[str, Any]:
