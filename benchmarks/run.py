@@ -220,6 +220,7 @@ EXTRA_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("robot", ("--conversations", "300", "--simulate", "1000")),
     ("nlu", ("--no-embeddings",)),
     ("scoring", ()),
+    ("content_guard", ()),
 )
 
 IMPORTS = ("import_accounts", "import_contacts", "import_payments")
