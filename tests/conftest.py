@@ -51,9 +51,10 @@ def postgres_url() -> Iterator[str]:
     engine.dispose()
     yield url
     with admin.connect() as connection:
-        connection.execute(text(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"
-        ), {"name": name})
+        connection.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+            {"name": name},
+        )
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
     admin.dispose()
 
@@ -102,7 +103,8 @@ def app(database_url: str, clock: FakeClock) -> Iterator[App]:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say plainly when PostgreSQL was absent, and name every test that was skipped for it."""
     skipped = [
-        report for report in terminalreporter.stats.get("skipped", [])
+        report
+        for report in terminalreporter.stats.get("skipped", [])
         if "PostgreSQL not reachable" in str(report.longrepr)
     ]
     if not skipped:

@@ -24,8 +24,13 @@ def test_it_detects_an_edited_audit_row(app: App) -> None:
     with app.engine.begin() as connection:
         log = SqlAuditLog(connection, app.clock)
         for index in range(3):
-            log.record(actor="tester", action="thing.done", entity_type="thing",
-                       entity_id=str(index), details={"n": index})
+            log.record(
+                actor="tester",
+                action="thing.done",
+                entity_type="thing",
+                entity_id=str(index),
+                details={"n": index},
+            )
     with app.engine.begin() as connection:
         assert verify_chain(connection).ok
         connection.execute(text("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2"))
@@ -37,8 +42,13 @@ def test_it_detects_a_deleted_audit_row(app: App) -> None:
     with app.engine.begin() as connection:
         log = SqlAuditLog(connection, app.clock)
         for index in range(3):
-            log.record(actor="tester", action="thing.done", entity_type="thing",
-                       entity_id=str(index), details={"at": datetime(2026, 1, 1, tzinfo=UTC)})
+            log.record(
+                actor="tester",
+                action="thing.done",
+                entity_type="thing",
+                entity_id=str(index),
+                details={"at": datetime(2026, 1, 1, tzinfo=UTC)},
+            )
         connection.execute(text("DELETE FROM audit_log WHERE seq = 2"))
         report = verify_chain(connection)
     assert not report.ok and report.first_bad_seq == 2

@@ -1,4 +1,4 @@
-"""Entities of collection work: debtors, contact points, accounts, cases and what happens to them."""
+"""Entities of collection work: debtors, contact points, accounts, cases and their events."""
 
 from __future__ import annotations
 

@@ -37,7 +37,9 @@ class Money:
 
     def __post_init__(self) -> None:
         if isinstance(self.minor, bool) or not isinstance(self.minor, int):
-            raise InvalidMoney(f"money must be an integer number of minor units, got {self.minor!r}")
+            raise InvalidMoney(
+                f"money must be an integer number of minor units, got {self.minor!r}"
+            )
         check_currency(self.currency)
 
     @classmethod

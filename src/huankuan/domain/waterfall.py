@@ -1,4 +1,4 @@
-"""Payment allocation by a configurable waterfall (default fees → penalty → interest → principal)."""
+"""Payment allocation by a configurable waterfall (default fees, penalty, interest, principal)."""
 
 from __future__ import annotations
 

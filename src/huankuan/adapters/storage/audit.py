@@ -21,8 +21,15 @@ from huankuan.domain.ports import Clock
 GENESIS = "0" * 64
 
 
-def _row_hash(prev_hash: str, at: datetime, actor: str, action: str, entity_type: str,
-              entity_id: str, details: str) -> str:
+def _row_hash(
+    prev_hash: str,
+    at: datetime,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    details: str,
+) -> str:
     payload = "\x1f".join(
         [prev_hash, at.isoformat(), actor, action, entity_type, entity_id, details]
     )
@@ -36,8 +43,15 @@ class SqlAuditLog:
         self._connection = connection
         self._clock = clock
 
-    def record(self, *, actor: str, action: str, entity_type: str, entity_id: str,
-               details: Mapping[str, Any]) -> None:
+    def record(
+        self,
+        *,
+        actor: str,
+        action: str,
+        entity_type: str,
+        entity_id: str,
+        details: Mapping[str, Any],
+    ) -> None:
         last = self._connection.execute(
             select(audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
         ).scalar_one_or_none()
@@ -46,8 +60,13 @@ class SqlAuditLog:
         body = json.dumps(details, sort_keys=True, ensure_ascii=False, default=str)
         self._connection.execute(
             insert(audit_log).values(
-                at=at, actor=actor, action=action, entity_type=entity_type,
-                entity_id=entity_id, details=body, prev_hash=prev_hash,
+                at=at,
+                actor=actor,
+                action=action,
+                entity_type=entity_type,
+                entity_id=entity_id,
+                details=body,
+                prev_hash=prev_hash,
                 hash=_row_hash(prev_hash, at, actor, action, entity_type, entity_id, body),
             )
         )
@@ -72,8 +91,15 @@ def verify_chain(connection: Connection) -> ChainReport:
             return ChainReport(rows, expected_seq, f"row {expected_seq} is missing")
         if row.prev_hash != prev_hash:
             return ChainReport(rows, row.seq, "previous-hash link broken (row deleted or edited)")
-        recomputed = _row_hash(row.prev_hash, row.at, row.actor, row.action, row.entity_type,
-                               row.entity_id, row.details)
+        recomputed = _row_hash(
+            row.prev_hash,
+            row.at,
+            row.actor,
+            row.action,
+            row.entity_type,
+            row.entity_id,
+            row.details,
+        )
         if recomputed != row.hash:
             return ChainReport(rows, row.seq, "row content does not match its hash (edited)")
         prev_hash, expected_seq = row.hash, row.seq + 1

@@ -1,4 +1,4 @@
-"""Engines for SQLite (WAL) and PostgreSQL, and the checks that the database exists and is current."""
+"""Engines for SQLite (WAL) and PostgreSQL, and checks that the database exists and is current."""
 
 from __future__ import annotations
 
@@ -42,7 +42,8 @@ def make_engine(url: str, *, create_dir: bool = False) -> Engine:
                 path.parent.mkdir(parents=True, exist_ok=True)
             elif not path.exists():
                 raise DatabaseMissing(
-                    f"no database at {path}: run `huankuan init` first (HUANKUAN_DATABASE_URL={url})"
+                    f"no database at {path}: run `huankuan init` first "
+                    f"(HUANKUAN_DATABASE_URL={url})"
                 )
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)

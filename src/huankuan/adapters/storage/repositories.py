@@ -26,12 +26,18 @@ class PromiseRepository:
         self._connection = connection
 
     def add(self, promise: PromiseToPay) -> None:
-        self._connection.execute(insert(promises).values(
-            promise_id=promise.promise_id, account_id=promise.account_id,
-            amount_minor=promise.amount.minor, currency=promise.amount.currency,
-            promised_on=promise.promised_on, due_on=promise.due_on,
-            status=promise.status.value, resolved_on=promise.resolved_on,
-        ))
+        self._connection.execute(
+            insert(promises).values(
+                promise_id=promise.promise_id,
+                account_id=promise.account_id,
+                amount_minor=promise.amount.minor,
+                currency=promise.amount.currency,
+                promised_on=promise.promised_on,
+                due_on=promise.due_on,
+                status=promise.status.value,
+                resolved_on=promise.resolved_on,
+            )
+        )
 
     def get(self, promise_id: str) -> PromiseToPay:
         row = self._connection.execute(
@@ -40,9 +46,13 @@ class PromiseRepository:
         if row is None:
             raise NotFound(f"no promise {promise_id!r}")
         return PromiseToPay(
-            promise_id=row.promise_id, account_id=row.account_id,
-            amount=Money(row.amount_minor, row.currency), promised_on=row.promised_on,
-            due_on=row.due_on, status=PromiseStatus(row.status), resolved_on=row.resolved_on,
+            promise_id=row.promise_id,
+            account_id=row.account_id,
+            amount=Money(row.amount_minor, row.currency),
+            promised_on=row.promised_on,
+            due_on=row.due_on,
+            status=PromiseStatus(row.status),
+            resolved_on=row.resolved_on,
         )
 
 
@@ -51,21 +61,32 @@ class HoldRepository:
         self._connection = connection
 
     def add(self, hold: Hold) -> None:
-        self._connection.execute(insert(holds).values(
-            hold_id=hold.hold_id, debtor_id=hold.debtor_id, account_id=hold.account_id,
-            hold_type=hold.hold_type.value, starts_at=to_db_time(hold.starts_at),
-            ends_at=None if hold.ends_at is None else to_db_time(hold.ends_at),
-            reason=hold.reason,
-        ))
+        self._connection.execute(
+            insert(holds).values(
+                hold_id=hold.hold_id,
+                debtor_id=hold.debtor_id,
+                account_id=hold.account_id,
+                hold_type=hold.hold_type.value,
+                starts_at=to_db_time(hold.starts_at),
+                ends_at=None if hold.ends_at is None else to_db_time(hold.ends_at),
+                reason=hold.reason,
+            )
+        )
 
     def get(self, hold_id: str) -> Hold:
-        row = self._connection.execute(select(holds).where(holds.c.hold_id == hold_id)).one_or_none()
+        row = self._connection.execute(
+            select(holds).where(holds.c.hold_id == hold_id)
+        ).one_or_none()
         if row is None:
             raise NotFound(f"no hold {hold_id!r}")
         return Hold(
-            hold_id=row.hold_id, debtor_id=row.debtor_id, hold_type=HoldType(row.hold_type),
-            starts_at=from_db_time(row.starts_at), reason=row.reason,  # type: ignore[arg-type]
-            ends_at=from_db_time(row.ends_at), account_id=row.account_id,
+            hold_id=row.hold_id,
+            debtor_id=row.debtor_id,
+            hold_type=HoldType(row.hold_type),
+            starts_at=row.starts_at.replace(tzinfo=UTC),
+            reason=row.reason,
+            ends_at=from_db_time(row.ends_at),
+            account_id=row.account_id,
         )
 
     def end(self, hold_id: str, at: datetime) -> None:

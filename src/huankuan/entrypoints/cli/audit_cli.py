@@ -23,6 +23,8 @@ def verify() -> None:
     if report.ok:
         console.print(f"audit chain intact: {report.rows:,} rows verified")
         return
-    err_console.print(f"[bold red]audit chain broken[/] at row {report.first_bad_seq}: "
-                      f"{report.problem} ({report.rows:,} rows read)")
+    err_console.print(
+        f"[bold red]audit chain broken[/] at row {report.first_bad_seq}: "
+        f"{report.problem} ({report.rows:,} rows read)"
+    )
     raise typer.Exit(1)

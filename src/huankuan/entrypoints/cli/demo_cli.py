@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -15,10 +16,14 @@ from huankuan.entrypoints.cli.main import app, console, handles_errors
 @app.command()
 @handles_errors
 def demo(
-    accounts: int = typer.Option(10_000, min=1, help="Sample portfolio size."),
-    seed: int = typer.Option(42, help="Random seed of the sample."),
-    business_date: str = typer.Option(None, "--date", help="Business date (default: today, UTC)."),
-    workdir: Path = typer.Option(Path("var"), help="Where the sample files are written."),
+    accounts: Annotated[int, typer.Option(min=1, help="Sample portfolio size.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed of the sample.")] = 42,
+    business_date: Annotated[
+        str | None, typer.Option("--date", help="Business date (default: today, UTC).")
+    ] = None,
+    workdir: Annotated[Path, typer.Option(help="Where the sample files are written.")] = Path(
+        "var"
+    ),
 ) -> None:
     """Create the database, generate and import a sample portfolio, run the daily cycle."""
     from huankuan.adapters.storage.migrate import upgrade
@@ -43,8 +48,15 @@ def demo(
     started = time.perf_counter()
     sample_dir = workdir / "sample"
     with console.status(f"generating {accounts:,} sample accounts..."):
-        generate_portfolio(sample_dir, accounts=accounts, seed=seed, locale="mixed", fmt="csv",
-                           dirty=False, as_of=on)
+        generate_portfolio(
+            sample_dir,
+            accounts=accounts,
+            seed=seed,
+            locale="mixed",
+            fmt="csv",
+            dirty=False,
+            as_of=on,
+        )
     step(f"generate sample ({accounts:,} accounts)", started)
 
     for kind in ("accounts", "contacts", "payments"):
