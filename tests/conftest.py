@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine, create_engine, text
 
 from huankuan.adapters.clock import FakeClock
@@ -17,6 +18,12 @@ from huankuan.adapters.storage.migrate import upgrade
 from huankuan.adapters.storage.tables import metadata
 from huankuan.bootstrap import App
 from huankuan.config import Settings
+
+# Property tests are deterministic (derandomized) and never fail on a slow, shared CI machine.
+settings.register_profile(
+    "huankuan", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("huankuan")
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "HUANKUAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
