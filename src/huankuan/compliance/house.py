@@ -33,6 +33,7 @@ from huankuan.compliance.profiles import (
     ThirdPartyRolesRule,
     ThirdPartyUnreachableRule,
     Version,
+    check_rule,
 )
 from huankuan.yaml_schema import YamlDocument, load_yaml, validate
 
@@ -112,13 +113,7 @@ def _check_rules(document: YamlDocument, base: Profile, rules: tuple[Rule, ...])
     seen: dict[str, int] = {}
     restated: dict[str, Rule] = {}
     for index, rule in enumerate(rules):
-        if rule.id in seen:
-            raise document.error(
-                ("rules", index, "id"), f"duplicate rule id {rule.id} (also rules[{seen[rule.id]}])"
-            )
-        seen[rule.id] = index
-        if isinstance(rule, ContactHoursRule) and rule.end <= rule.start:
-            raise document.error(("rules", index, "end"), "must be later than start")
+        check_rule(document, index, rule, seen)
         base_rule = by_id.get(rule.id)
         if base_rule is not None:
             _check_tighter(document, index, base_rule, rule)

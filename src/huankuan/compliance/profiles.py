@@ -247,17 +247,22 @@ def _add(profiles: dict[str, Profile], path: Path, profile: Profile) -> None:
     profiles[profile.profile] = profile
 
 
+def check_rule(document: YamlDocument, index: int, rule: Rule, seen: dict[str, int]) -> None:
+    """Checks every profile's rules pass: a unique id (recorded in `seen`), sane hours."""
+    if rule.id in seen:
+        raise document.error(
+            ("rules", index, "id"), f"duplicate rule id {rule.id} (also rules[{seen[rule.id]}])"
+        )
+    seen[rule.id] = index
+    if isinstance(rule, ContactHoursRule) and rule.end <= rule.start:
+        raise document.error(("rules", index, "end"), "must be later than start")
+
+
 def check_semantics(document: YamlDocument, profile: Profile) -> None:
     seen: dict[str, int] = {}
     holds: dict[str, int] = {}
     for index, rule in enumerate(profile.rules):
-        if rule.id in seen:
-            raise document.error(
-                ("rules", index, "id"), f"duplicate rule id {rule.id} (also rules[{seen[rule.id]}])"
-            )
-        seen[rule.id] = index
-        if isinstance(rule, ContactHoursRule) and rule.end <= rule.start:
-            raise document.error(("rules", index, "end"), "must be later than start")
+        check_rule(document, index, rule, seen)
         if isinstance(rule, HoldRule):
             if rule.hold_type.value in holds:
                 raise document.error(
