@@ -101,7 +101,12 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def app(database_url: str, clock: FakeClock) -> Iterator[App]:
-    settings = Settings(database_url=database_url, today="2026-11-28")
+    settings = Settings(
+        database_url=database_url,
+        today="2026-11-28",
+        secret_key="test-secret-key",  # type: ignore[arg-type]
+        payment_webhook_secret="test-webhook-secret",  # type: ignore[arg-type]
+    )
     engine = make_engine(database_url)
     yield App(settings=settings, engine=engine, clock=clock)
     engine.dispose()

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from huankuan.adapters.clock import FakeClock, SystemClock
+from huankuan.adapters.secrets import load_or_create
 from huankuan.adapters.storage.database import make_engine, require_schema
 from huankuan.config import Settings, load_settings
 from huankuan.domain.errors import InvalidInput
@@ -28,6 +29,14 @@ class App:
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.clock)
+
+    def secret(self, name: str) -> str:
+        """A signing key: "secret_key" (sessions, CSRF, portal links) or
+        "payment_webhook_secret" (the payment provider's webhooks)."""
+        configured = getattr(self.settings, name)
+        if configured is not None:
+            return str(configured.get_secret_value())
+        return load_or_create(self.settings.secrets_dir, name)
 
     def robot(self) -> Robot:
         """The robot's NLU, content guard, script and lender terms (seconds to load once)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from huankuan.domain.waterfall import DEFAULT_WATERFALL, check_waterfall
@@ -28,6 +28,26 @@ class Settings(BaseSettings):
     # Demo/test only: a frozen clock at this instant (ISO-8601 with offset), e.g. to replay a
     # day's dispatch; the gate judges every send at the clock's time.
     frozen_now: str | None = None
+
+    # -- the pages and the borrower portal (entrypoints/web) --
+    # Signs session cookies, CSRF tokens and portal links. Unset: a random key is generated once
+    # and kept in `secrets_dir` (mode 0600), so it survives restarts and never enters the repo.
+    secret_key: SecretStr | None = None
+    # Verifies the payment provider's webhooks (HMAC-SHA256); unset: generated like secret_key.
+    payment_webhook_secret: SecretStr | None = None
+    secrets_dir: Path = Path("var/secrets")
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    # Sign-in throttling: this many failures for one username (or one client address) within
+    # the window lock further attempts until the window has passed.
+    login_max_failures: int = Field(default=5, ge=1, le=100)
+    login_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # Borrower-portal links: valid this long; this many wrong second factors lock the link.
+    portal_link_hours: int = Field(default=72, ge=1, le=24 * 30)
+    portal_max_attempts: int = Field(default=5, ge=1, le=20)
+    # The address the portal links point at (what an SMS carries).
+    public_url: str = "http://127.0.0.1:8000"
+    # Cookies get `Secure` when the request came over https; force it behind a TLS proxy.
+    secure_cookies: bool = False
 
     @field_validator("waterfall", mode="before")
     @classmethod

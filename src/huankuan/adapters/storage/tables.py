@@ -182,6 +182,7 @@ contact_attempts = Table(
     Column("conversation", Boolean, nullable=False, server_default=false()),
     Column("debt_ids", Text, nullable=False, server_default="[]"),  # JSON list of account ids
     Column("decision_id", String(64)),
+    Column("actor", String(80)),  # who made it: "robot", "user:<name>", "system"; null on old rows
 )
 
 # The proof: every gate decision on a real attempt (at dispatch), with the canonical JSON of
@@ -418,6 +419,7 @@ outbound_messages = Table(
     Column("provider_id", String(64)),
     Column("created_at", DateTime, nullable=False),
     Column("sent_at", DateTime),
+    Column("created_by", String(80)),  # "robot", "user:<name>"; null on old rows
 )
 
 users = Table(
@@ -439,4 +441,100 @@ api_tokens = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", DateTime, nullable=False),
     Column("revoked_at", DateTime),
+)
+
+# -- the pages: agent workbench, supervisor, compliance, borrower portal (issue 5) -------------
+
+# Free-text notes on a case (agents, supervisors).
+case_notes = Table(
+    "case_notes",
+    metadata,
+    Column("note_id", String(40), primary_key=True),
+    Column("case_id", String(80), ForeignKey("cases.case_id"), nullable=False, index=True),
+    Column("author", String(80), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+# Signed-in page sessions. The cookie carries a random token; only its sha256 is stored, so a
+# leaked table does not let anyone sign in. Logging out (or an admin) revokes a session.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("session_hash", String(64), primary_key=True),
+    Column("username", String(64), ForeignKey("users.username"), nullable=False, index=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
+    Column("lang", String(2), nullable=False, server_default="zh"),
+)
+
+# Every sign-in attempt, for throttling (per username and per client address) and review.
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("attempt_id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False),
+    Column("client", String(64), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("succeeded", Boolean, nullable=False),
+    Index("ix_login_attempts_username_at", "username", "at"),
+    Index("ix_login_attempts_client_at", "client", "at"),
+)
+
+# Borrower-portal links (sent by SMS): the URL carries a signed, expiring token naming the link;
+# the borrower proves who they are with a second factor, with a limit on failed tries.
+portal_links = Table(
+    "portal_links",
+    metadata,
+    Column("link_id", String(40), primary_key=True),
+    Column("debtor_id", String(64), ForeignKey("debtors.debtor_id"), nullable=False, index=True),
+    Column("account_id", String(64), ForeignKey("accounts.account_id"), nullable=False),
+    Column("created_by", String(80), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("failed_attempts", Integer, nullable=False, server_default="0"),
+    Column("locked_at", DateTime),
+    Column("verified_at", DateTime),
+    Column("revoked_at", DateTime),
+)
+
+# Payments started through the payment-provider port (the portal's "pay"); the provider's signed
+# webhook settles them, and a settled intent becomes a row in `payments`.
+payment_intents = Table(
+    "payment_intents",
+    metadata,
+    Column("intent_id", String(40), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.account_id"), nullable=False, index=True),
+    Column("debtor_id", String(64), nullable=False),
+    Column("amount_minor", Money, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("provider", String(32), nullable=False),
+    Column("provider_ref", String(80), unique=True),
+    Column("status", String(12), nullable=False),  # pending | succeeded | failed
+    Column("created_at", DateTime, nullable=False),
+    Column("settled_at", DateTime),
+    Column("payment_id", String(64)),
+    Column("link_id", String(40)),
+)
+
+# The supervisor's review of flagged conversations and messages (content-guard hits, self-harm
+# escalations): one row per flag, opened when the flag is found, closed with a resolution.
+flag_reviews = Table(
+    "flag_reviews",
+    metadata,
+    Column("flag_id", String(40), primary_key=True),
+    Column("kind", String(24), nullable=False),  # content_guard | self_harm | handoff
+    Column("source_type", String(24), nullable=False),  # conversation | message | handoff
+    Column("source_id", String(64), nullable=False),
+    Column("case_id", String(80), nullable=False, index=True),
+    Column("summary", Text, nullable=False),
+    Column("status", String(12), nullable=False, server_default="open"),  # open | resolved
+    Column("opened_at", DateTime, nullable=False),
+    Column("resolved_at", DateTime),
+    Column("resolved_by", String(80)),
+    Column("resolution", String(24)),
+    Column("resolution_note", Text),
+    Index("uq_flag_reviews_source", "source_type", "source_id", "kind", unique=True),
 )

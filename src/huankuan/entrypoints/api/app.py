@@ -19,7 +19,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from huankuan.bootstrap import App
 from huankuan.entrypoints.api.errors import install_error_handlers
 from huankuan.entrypoints.api.log_masking import PersonalDataFilter
-from huankuan.entrypoints.api.routers import conversations
+from huankuan.entrypoints.api.routers import (
+    cases,
+    compliance,
+    conversations,
+    payments,
+    portal,
+    supervision,
+)
 
 log = logging.getLogger("huankuan.api")
 
@@ -42,7 +49,8 @@ def create_app(application: App, *, preload_robot: bool = False) -> FastAPI:
     )
     api.state.huankuan = application
     install_error_handlers(api)
-    api.include_router(conversations.router)
+    for module in (conversations, cases, supervision, compliance, payments, portal):
+        api.include_router(module.router)
     api.add_middleware(RequestLog)
     if not any(isinstance(f, PersonalDataFilter) for f in log.filters):
         log.addFilter(PersonalDataFilter())

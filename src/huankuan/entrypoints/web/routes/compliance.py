@@ -1,0 +1,7 @@
+"""Pages: compliance."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,7 @@
+"""Pages: supervisor."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
