@@ -12,6 +12,7 @@
     ├── ConversationEnded         a borrower message to a robot conversation that has ended
     ├── ConcurrentUpdate          the same record was changed by someone else meanwhile; retry
     ├── AuthenticationFailed      no credentials, or credentials that do not check out
+    │   └── TooManyAttempts       too many failed sign-ins (or second factors): wait, then retry
     └── PermissionDenied          an authenticated user whose role or assignment does not allow it
 
 HTTP status codes and CLI exit codes are chosen at the edges, from these classes only.
@@ -87,5 +88,46 @@ class AuthenticationFailed(HuankuanError):
     """Missing, unknown, revoked or wrong credentials."""
 
 
+class TooManyAttempts(AuthenticationFailed):
+    """Throttled: too many failures for this username, client or link in the window."""
+
+    def __init__(self, message: str, retry_after: datetime | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after  # aware UTC; None: locked until someone unlocks it
+
+
 class PermissionDenied(HuankuanError):
     """The user is known but may not do this (role, or a case not assigned to them)."""
+
+
+class ContentBlocked(ComplianceViolation):
+    """The content guard refuses an outgoing text (an agent's message): `categories` are the
+    guard's categories, `explanation` says why in each language ({"zh": …, "en": …})."""
+
+    def __init__(
+        self, message: str, categories: tuple[str, ...], explanation: dict[str, str]
+    ) -> None:
+        self.categories, self.explanation = categories, explanation
+        super().__init__(message)
+
+
+class LinkUnusable(AuthenticationFailed):
+    """A borrower-portal link that cannot be used: `reason` is "invalid" (forged, malformed or
+    unknown), "expired", "revoked" or "locked" (too many wrong second factors). The message
+    says nothing about the debtor it was for."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"this portal link cannot be used ({reason})")
+
+
+class OutsidePolicy(InvalidInput):
+    """A borrower's proposal the negotiation policy does not allow: `problem` is the reason code
+    (e.g. "amount_too_low", "date_too_late", "unknown_offer") and `counter` the closest
+    arrangement the policy does allow, as plain data, when there is one."""
+
+    def __init__(
+        self, problem: str, message: str, counter: dict[str, object] | None = None
+    ) -> None:
+        self.problem, self.counter = problem, counter
+        super().__init__(message)

@@ -27,6 +27,7 @@ from huankuan.entrypoints.api.routers import (
     portal,
     supervision,
 )
+from huankuan.entrypoints.web.app import install_web
 
 log = logging.getLogger("huankuan.api")
 
@@ -43,7 +44,8 @@ def create_app(application: App, *, preload_robot: bool = False) -> FastAPI:
 
     api = FastAPI(
         title="huankuan",
-        summary="Compliance-first debt collection: the robot conversation API.",
+        summary="Compliance-first debt collection: cases, actions, promises, robot conversations, "
+        "payments; the pages (agent workbench, supervisor, compliance, borrower portal).",
         version="0.1.0",
         lifespan=lifespan,
     )
@@ -51,6 +53,7 @@ def create_app(application: App, *, preload_robot: bool = False) -> FastAPI:
     install_error_handlers(api)
     for module in (conversations, cases, supervision, compliance, payments, portal):
         api.include_router(module.router)
+    install_web(api, application)
     api.add_middleware(RequestLog)
     if not any(isinstance(f, PersonalDataFilter) for f in log.filters):
         log.addFilter(PersonalDataFilter())

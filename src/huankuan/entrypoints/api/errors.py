@@ -20,12 +20,14 @@ from huankuan.domain.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    TooManyAttempts,
 )
 
 log = logging.getLogger("huankuan.api")
 
 # The first matching class wins: subclasses before their bases.
 STATUS: list[tuple[type[HuankuanError], int]] = [
+    (TooManyAttempts, 429),
     (AuthenticationFailed, 401),
     (PermissionDenied, 403),
     (NotFound, 404),
@@ -40,11 +42,11 @@ STATUS: list[tuple[type[HuankuanError], int]] = [
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(HuankuanError, _huankuan_error)  # type: ignore[arg-type]
-    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(HuankuanError, huankuan_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
 
 
-def _huankuan_error(request: Request, error: HuankuanError) -> JSONResponse:
+def huankuan_error(request: Request, error: HuankuanError) -> JSONResponse:
     status = next(code for kind, code in STATUS if isinstance(error, kind))
     body: dict[str, Any] = {"detail": str(error), "error": type(error).__name__}
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
@@ -59,7 +61,7 @@ def _huankuan_error(request: Request, error: HuankuanError) -> JSONResponse:
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
     """422 with one readable sentence per problem ("body.text: Field required") as well as
     Pydantic's structured list."""
     problems = [
