@@ -119,10 +119,22 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         for report in terminalreporter.stats.get("skipped", [])
         if "PostgreSQL not reachable" in str(report.longrepr)
     ]
-    if not skipped:
-        return
-    terminalreporter.write_sep(
-        "=", f"PostgreSQL is ABSENT: {len(skipped)} tests were skipped", red=True, bold=True
-    )
-    for report in skipped:
-        terminalreporter.write_line(f"skipped (no PostgreSQL): {report.nodeid}")
+    if skipped:
+        terminalreporter.write_sep(
+            "=", f"PostgreSQL is ABSENT: {len(skipped)} tests were skipped", red=True, bold=True
+        )
+        for report in skipped:
+            terminalreporter.write_line(f"skipped (no PostgreSQL): {report.nodeid}")
+    browser_skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if "Chromium is not installed" in str(report.longrepr)
+    ]
+    if browser_skipped:
+        terminalreporter.write_sep(
+            "=",
+            f"Chromium is ABSENT: {len(browser_skipped)} browser tests were skipped "
+            "(apt-get install -y chromium)",
+            red=True,
+            bold=True,
+        )

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import func, inspect, select, update
 
 from huankuan.adapters.storage.migrate import upgrade
+from huankuan.adapters.storage.tables import accounts as accounts_table
 from huankuan.adapters.storage.tables import action_plan, cases
 from huankuan.bootstrap import App
 from huankuan.domain import commands
@@ -38,6 +39,16 @@ class DemoData:
     cycle: CycleReport | None = None
     passwords: dict[str, str] = field(default_factory=dict)  # new users only: shown once
     assigned: dict[str, list[str]] = field(default_factory=dict)  # agent -> case ids
+
+
+def has_no_accounts(application: App) -> bool:
+    """True on a new database (no schema yet) or one without any account."""
+    if not inspect(application.engine).has_table("accounts"):
+        return True
+    with application.engine.connect() as connection:
+        return (
+            connection.execute(select(func.count()).select_from(accounts_table)).scalar_one() == 0
+        )
 
 
 def seed_portfolio(

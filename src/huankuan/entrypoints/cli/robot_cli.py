@@ -83,13 +83,61 @@ def _sample_account(application: App, lang: str) -> str:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000,
+    demo: Annotated[
+        bool,
+        typer.Option(help="On an empty database, load the demo data and users first."),
+    ] = True,
 ) -> None:
-    """Run the HTTP API (uvicorn) on the configured database; docs at /docs."""
+    """Run the pages and the HTTP API (uvicorn) on the configured database; docs at /docs.
+    On an empty database it first loads the demo: a sample portfolio, the day's cycle, one
+    user per role (passwords printed once) and the day's agent work assigned."""
     import uvicorn
 
     from huankuan.bootstrap import bootstrap
     from huankuan.entrypoints.api.app import create_app
     from huankuan.entrypoints.api.log_masking import uvicorn_log_config
+    from huankuan.service_layer.demo_data import has_no_accounts
 
-    api = create_app(bootstrap(), preload_robot=True)
+    application = bootstrap(require_initialised=not demo)
+    if demo and has_no_accounts(application):
+        _load_demo(application)
+    application = bootstrap()
+    if "public_url" not in application.settings.model_fields_set:
+        application.settings.public_url = f"http://{host}:{port}"
+    api = create_app(application, preload_robot=True)
+    console.print(f"huankuan on http://{host}:{port}/ (API docs: /docs)")
     uvicorn.run(api, host=host, port=port, log_config=uvicorn_log_config())
+
+
+def _load_demo(application: App) -> None:
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from huankuan.adapters.secrets import load_or_create
+    from huankuan.service_layer.demo_data import DEMO_USERS, seed_demo
+
+    on = datetime.now(UTC).date()
+    settings = application.settings
+    data = seed_demo(
+        application,
+        accounts=2_000,
+        seed=42,
+        on=on,
+        workdir=Path("var"),
+        step=lambda text: console.print(f"demo: {text}"),
+        password_for=lambda name: load_or_create(
+            settings.secrets_dir, f"demo-password-{name}", nbytes=12
+        ),
+    )
+    console.print(
+        f"demo: daily cycle for {on} done; agent work assigned: "
+        + ", ".join(f"{agent} {len(ids)} cases" for agent, ids in data.assigned.items())
+    )
+    console.print(
+        "demo users (passwords are kept in "
+        f"{settings.secrets_dir}/demo-password-<user>, mode 0600):"
+    )
+    for username, role in DEMO_USERS:
+        console.print(
+            f"  {username:12} {role:11} {data.passwords.get(username, '(existing user)')}"
+        )
