@@ -14,7 +14,7 @@ from sqlalchemy import func, inspect, select, update
 
 from huankuan.adapters.storage.migrate import upgrade
 from huankuan.adapters.storage.tables import accounts as accounts_table
-from huankuan.adapters.storage.tables import action_plan, cases
+from huankuan.adapters.storage.tables import action_plan, cases, cycle_runs
 from huankuan.bootstrap import App
 from huankuan.domain import commands
 from huankuan.service_layer.auth import add_user
@@ -54,8 +54,7 @@ def has_no_accounts(application: App) -> bool:
 def seed_portfolio(
     application: App, *, accounts: int, seed: int, on: date, workdir: Path, step: Step
 ) -> CycleReport:
-    """Create the schema, generate the sample, import it and run the cycle for `on`."""
-    upgrade(application.engine)
+    """Generate the sample, import it and run the cycle for `on` (on a migrated database)."""
     sample_dir = workdir / "sample"
     generate_portfolio(
         sample_dir, accounts=accounts, seed=seed, locale="mixed", fmt="csv", dirty=False, as_of=on
@@ -130,10 +129,25 @@ def seed_demo(
     step: Step = lambda _: None,
     password_for: Callable[[str], str] | None = None,
 ) -> DemoData:
-    data = DemoData(on)
-    data.cycle = seed_portfolio(
-        application, accounts=accounts, seed=seed, on=on, workdir=workdir, step=step
-    )
+    """What the demo lacks: the portfolio and its cycle when there are no accounts (else the
+    latest cycle's date is the demo's day), the demo users that do not exist, and agent work
+    for agents who have none."""
+    upgrade(application.engine)
+    if has_no_accounts(application):
+        data = DemoData(on)
+        data.cycle = seed_portfolio(
+            application, accounts=accounts, seed=seed, on=on, workdir=workdir, step=step
+        )
+    else:
+        data = DemoData(_latest_cycle_date(application) or on)
     data.passwords = seed_users(application, password_for)
-    data.assigned = assign_agent_work(application, on)
+    data.assigned = assign_agent_work(application, data.business_date)
     return data
+
+
+def _latest_cycle_date(application: App) -> date | None:
+    with application.engine.connect() as connection:
+        latest: date | None = connection.execute(
+            select(func.max(cycle_runs.c.business_date))
+        ).scalar_one_or_none()
+    return latest

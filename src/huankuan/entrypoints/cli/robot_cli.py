@@ -89,17 +89,16 @@ def serve(
     ] = True,
 ) -> None:
     """Run the pages and the HTTP API (uvicorn) on the configured database; docs at /docs.
-    On an empty database it first loads the demo: a sample portfolio, the day's cycle, one
-    user per role (passwords printed once) and the day's agent work assigned."""
+    With --demo (the default) it first adds what the demo lacks: on an empty database a sample
+    portfolio and the day's cycle; one user per role (passwords printed once); agent work."""
     import uvicorn
 
     from huankuan.bootstrap import bootstrap
     from huankuan.entrypoints.api.app import create_app
     from huankuan.entrypoints.api.log_masking import uvicorn_log_config
-    from huankuan.service_layer.demo_data import has_no_accounts
 
     application = bootstrap(require_initialised=not demo)
-    if demo and has_no_accounts(application):
+    if demo:
         _load_demo(application)
     application = bootstrap()
     if "public_url" not in application.settings.model_fields_set:
@@ -130,7 +129,7 @@ def _load_demo(application: App) -> None:
         ),
     )
     console.print(
-        f"demo: daily cycle for {on} done; agent work assigned: "
+        f"demo: business date {data.business_date}; agent work assigned: "
         + ", ".join(f"{agent} {len(ids)} cases" for agent, ids in data.assigned.items())
     )
     console.print(
