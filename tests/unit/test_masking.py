@@ -7,9 +7,11 @@ from huankuan.domain.masking import (
 )
 
 
-def test_it_keeps_only_the_country_code_and_the_last_four_digits_of_a_phone() -> None:
-    assert mask_phone("+8613812345678") == "+861******5678"
-    assert mask_phone("+1 (415) 555-0134") == "+141****0134"
+def test_it_keeps_the_country_code_the_first_three_and_the_last_four_digits_of_a_phone() -> None:
+    assert mask_phone("+8613812345678") == "+86 138****5678"
+    assert mask_phone("+1 (415) 555-0134") == "+1 415***0134"
+    assert mask_phone("+85291234567") == "+852 ****4567"
+    assert mask_phone("13812345678") == "138****5678"
 
 
 def test_it_hides_all_but_the_last_four_characters_of_an_id_number() -> None:

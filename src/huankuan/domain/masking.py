@@ -7,14 +7,78 @@ MASK = "*"
 
 
 def mask_phone(value: str) -> str:
-    """+86 138****5678 style: the country code and the last four digits kept."""
+    """+86 138****5678 / +1 415***0134: the country code, the first three digits of the
+    national number (the carrier or area, which tells two numbers apart) and the last four."""
     digits = "".join(char for char in value if char.isdigit())
     if len(digits) <= 4:
         return MASK * len(digits)
-    prefix = "+" if value.strip().startswith("+") else ""
-    keep_head = 3 if len(digits) >= 10 else 0
-    hidden = len(digits) - keep_head - 4
-    return prefix + digits[:keep_head] + MASK * hidden + digits[-4:]
+    international = value.strip().startswith("+")
+    code = _country_code(digits) if international else ""
+    national = digits[len(code) :]
+    if len(national) < 10:
+        return ("+" + code + " " if code else "") + MASK * (len(national) - 4) + national[-4:]
+    masked = national[:3] + MASK * (len(national) - 7) + national[-4:]
+    return f"+{code} {masked}" if code else masked
+
+
+def _country_code(digits: str) -> str:
+    """The calling code of an international number: 1 (NANP), 7, the 2-digit codes in use
+    (86, 44, 33, …); 3 digits otherwise (852 Hong Kong, 886 Taiwan, …)."""
+    if digits[0] in "17":
+        return digits[0]
+    if digits[:2] in _TWO_DIGIT_CODES:
+        return digits[:2]
+    return digits[:3]
+
+
+_TWO_DIGIT_CODES = frozenset(
+    [
+        "20",
+        "27",
+        "30",
+        "31",
+        "32",
+        "33",
+        "34",
+        "36",
+        "39",
+        "40",
+        "41",
+        "43",
+        "44",
+        "45",
+        "46",
+        "47",
+        "48",
+        "49",
+        "51",
+        "52",
+        "53",
+        "54",
+        "55",
+        "56",
+        "57",
+        "58",
+        "60",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "66",
+        "81",
+        "82",
+        "84",
+        "86",
+        "90",
+        "91",
+        "92",
+        "93",
+        "94",
+        "95",
+        "98",
+    ]
+)
 
 
 def mask_national_id(value: str) -> str:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -108,8 +109,10 @@ def serve(
     uvicorn.run(api, host=host, port=port, log_config=uvicorn_log_config())
 
 
+DEMO_CONVERSATIONS = 36
+
+
 def _load_demo(application: App) -> None:
-    from datetime import UTC, datetime
     from pathlib import Path
 
     from huankuan.adapters.secrets import load_or_create
@@ -128,6 +131,8 @@ def _load_demo(application: App) -> None:
             settings.secrets_dir, f"demo-password-{name}", nbytes=12
         ),
     )
+    if data.cycle is not None:
+        _demo_activity(application, data.business_date)
     console.print(
         f"demo: business date {data.business_date}; agent work assigned: "
         + ", ".join(f"{agent} {len(ids)} cases" for agent, ids in data.assigned.items())
@@ -140,3 +145,26 @@ def _load_demo(application: App) -> None:
         console.print(
             f"  {username:12} {role:11} {data.passwords.get(username, '(existing user)')}"
         )
+
+
+def _demo_activity(application: App, on: date) -> None:
+    """A day's worth of activity for the dashboards: the plan's due actions dispatched through
+    the fake channels (gate and guard applied), and simulated borrowers of every persona
+    talking to the robot through the API (self-harm escalations and flags included)."""
+    from huankuan.compliance.content import build_guard
+    from huankuan.entrypoints.cli.dispatch_cli import DEFAULT_MODEL_CACHE
+    from huankuan.entrypoints.cli.simulate_conversations_cli import api_lines
+    from huankuan.service_layer.dispatch import dispatch
+    from huankuan.simulation.conversations import simulate
+
+    result = dispatch(application, on, guard=build_guard(DEFAULT_MODEL_CACHE))
+    console.print(
+        f"demo: dispatched {result.report.sent:,} due actions "
+        f"({result.report.blocked_by_gate:,} blocked by the gate at send time)"
+    )
+    with api_lines(application.settings.database_url) as lines:
+        report = simulate(DEMO_CONVERSATIONS, seed=11, lines=lines)
+    console.print(
+        f"demo: {DEMO_CONVERSATIONS} simulated robot conversations; safety checks "
+        + ("hold" if report.safe else "FAILED")
+    )
