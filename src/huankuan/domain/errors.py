@@ -3,16 +3,20 @@
     HuankuanError                 base of everything we raise on purpose
     ├── InvalidInput              bad data from outside (files, payloads, text); carries where
     │   ├── InvalidMoney          negative, non-integer or unknown-currency amounts
-    │   └── ConfigError           a YAML/config file that fails its schema (file, line, field)
+    │   ├── ConfigError           a YAML/config file that fails its schema (file, line, field)
     ├── NotFound                  an id that is not stored
     ├── DatabaseMissing           the database file/server does not exist or is not initialised
     ├── CycleDateError            a cycle date in the future or before the data
+    │   └── OutsidePolicy         a borrower's proposal the negotiation policy does not allow
     ├── ComplianceViolation       an action refused because no approving gate decision exists
-    │   └── ContactBlocked        the gate blocks the contact now (carries the rule ids)
+    │   ├── ContactBlocked        the gate blocks the contact now (carries the rule ids)
+    │   └── ContentBlocked        the content guard refuses an outgoing text (with why, zh/en)
     ├── ConversationEnded         a borrower message to a robot conversation that has ended
     ├── ConcurrentUpdate          the same record was changed by someone else meanwhile; retry
     ├── AuthenticationFailed      no credentials, or credentials that do not check out
-    │   └── TooManyAttempts       too many failed sign-ins (or second factors): wait, then retry
+    │   ├── TooManyAttempts       too many failed sign-ins: wait, then retry
+    │   ├── LinkUnusable          a borrower-portal link that is forged, expired, revoked, locked
+    │   └── SignatureInvalid      a webhook whose signature is missing, stale or wrong
     └── PermissionDenied          an authenticated user whose role or assignment does not allow it
 
 HTTP status codes and CLI exit codes are chosen at the edges, from these classes only.
@@ -119,6 +123,10 @@ class LinkUnusable(AuthenticationFailed):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(f"this portal link cannot be used ({reason})")
+
+
+class SignatureInvalid(AuthenticationFailed):
+    """A signed request (the payment provider's webhook) whose signature does not check out."""
 
 
 class OutsidePolicy(InvalidInput):

@@ -20,6 +20,7 @@ from huankuan.domain.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    SignatureInvalid,
     TooManyAttempts,
 )
 
@@ -49,7 +50,8 @@ def install_error_handlers(app: FastAPI) -> None:
 def huankuan_error(request: Request, error: HuankuanError) -> JSONResponse:
     status = next(code for kind, code in STATUS if isinstance(error, kind))
     body: dict[str, Any] = {"detail": str(error), "error": type(error).__name__}
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    bearer = status == 401 and not isinstance(error, SignatureInvalid)
+    headers = {"WWW-Authenticate": "Bearer"} if bearer else None
     if isinstance(error, ContactBlocked):
         body["rules"] = list(error.rules)
         body["next_allowed_at"] = (

@@ -10,6 +10,7 @@ from huankuan.entrypoints.cli import (  # noqa: F401
     dispatch_cli,
     ingest_cli,
     nlu_cli,
+    portal_cli,
     robot_cli,
     scoring_cli,
     simulate_cli,
