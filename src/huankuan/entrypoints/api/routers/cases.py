@@ -1,7 +1,229 @@
-"""Cases, accounts and the actions taken on them (the agent workbench's API)."""
+"""Cases, accounts and the actions taken on them (the agent workbench's API). Every endpoint
+needs an API token; an agent reaches only the cases assigned to them (403 otherwise), compliance
+staff read but never act. Personal data is masked unless revealed, and revealing is audited."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
 
-router = APIRouter()
+from fastapi import APIRouter, Query, status
+from fastapi.responses import JSONResponse
+
+from huankuan.domain import commands
+from huankuan.domain.errors import ContentBlocked
+from huankuan.entrypoints.api.case_schemas import (
+    AccountOut,
+    CallLoggedOut,
+    CaseOut,
+    CaseSummaryOut,
+    ComplaintIn,
+    Created,
+    DebtorOut,
+    DisputeIn,
+    HoldIn,
+    MessageIn,
+    MessageSentOut,
+    NoteIn,
+    OutcomeIn,
+    PlanIn,
+    PromiseIn,
+    QueueOut,
+    RevealIn,
+    account_out,
+    case_out,
+    debtor_out,
+    queue_out,
+    summary_out,
+)
+from huankuan.entrypoints.api.deps import AppDep, Operator, Reader
+from huankuan.service_layer import agent_actions, agent_agreements, agent_messages, case_view
+from huankuan.service_layer.cycle import today_for
+from huankuan.service_layer.workbench_gate import CaseRules, packaged_rules
+from huankuan.service_layer.workbench_queue import my_queue, queue_business_date
+
+router = APIRouter(tags=["cases"])
+CASE = "/api/cases/{case_id}"
+
+_READ: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No API token, or an unknown or revoked one."},
+    403: {"description": "The case is not assigned to you."},
+    404: {"description": "No such case or account."},
+}
+_ACT: dict[int | str, dict[str, Any]] = {
+    **_READ,
+    403: {"description": "The role may not act (compliance), or the case is not yours."},
+    422: {"description": "Bad input, or outside the policy: the message names the limit."},
+}
+_GATED: dict[int | str, dict[str, Any]] = {
+    **_ACT,
+    409: {
+        "description": "The compliance gate blocks the contact now (`rules`, "
+        "`next_allowed_at`), or the content guard blocks the text (`categories`)."
+    },
+}
+
+
+def _rules(application: AppDep) -> CaseRules:
+    return packaged_rules(application.settings.robot_terms_file)
+
+
+@router.get("/api/cases", response_model=list[CaseSummaryOut], responses=_READ)
+def list_cases(
+    application: AppDep,
+    user: Reader,
+    limit: int = Query(100, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+    assigned_to: str | None = Query(None, description="Supervisors and auditors only."),
+) -> list[CaseSummaryOut]:
+    """Cases by id: an agent's own; every case for the roles that see every case."""
+    found = case_view.list_cases(
+        uow=application.uow(), principal=user, limit=limit, offset=offset, assigned_to=assigned_to
+    )
+    return [summary_out(summary) for summary in found]
+
+
+@router.get("/api/queue", response_model=QueueOut, responses=_READ)
+def get_queue(application: AppDep, user: Reader) -> QueueOut:
+    """Today's plan items on the human channels for your cases, most urgent first, each
+    checked by the gate now; those it blocks are listed apart with their next allowed time."""
+    day = queue_business_date(application.uow(), today_for(application))
+    queue = my_queue(
+        uow=application.uow(), principal=user, rules=_rules(application), business_date=day
+    )
+    return queue_out(queue)
+
+
+@router.get(CASE, response_model=CaseOut, responses=_READ)
+def get_case(case_id: str, application: AppDep, user: Reader) -> CaseOut:
+    """The case: debtor (masked), accounts and balances, holds in force, the gate's verdict on
+    calling now, and the timeline newest first."""
+    view = case_view.case_view(
+        case_id, uow=application.uow(), principal=user, rules=_rules(application)
+    )
+    return case_out(view)
+
+
+@router.get("/api/accounts/{account_id}", response_model=AccountOut, responses=_READ)
+def get_account(account_id: str, application: AppDep, user: Reader) -> AccountOut:
+    return account_out(case_view.account_view(account_id, uow=application.uow(), principal=user))
+
+
+@router.post(f"{CASE}/reveal", response_model=DebtorOut, responses=_READ)
+def reveal(case_id: str, body: RevealIn, application: AppDep, user: Reader) -> DebtorOut:
+    """The debtor's personal data in clear; the audit log records who revealed it and why."""
+    cmd = commands.RevealPersonalData(case_id, reason=body.reason, actor=user.actor)
+    return debtor_out(case_view.reveal_personal_data(cmd, uow=application.uow(), principal=user))
+
+
+@router.post(
+    f"{CASE}/outcomes",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CallLoggedOut,
+    responses=_GATED,
+)
+def log_outcome(case_id: str, body: OutcomeIn, application: AppDep, user: Operator) -> Any:
+    """Log a call and its outcome; the gate decides the call now and its decision is stored."""
+    cmd = commands.LogCallOutcome(case_id, actor=user.actor, **body.model_dump())
+    logged = agent_actions.log_call_outcome(
+        cmd, uow=application.uow(), principal=user, rules=_rules(application)
+    )
+    return CallLoggedOut.model_validate(logged, from_attributes=True)
+
+
+@router.post(
+    f"{CASE}/promises", status_code=status.HTTP_201_CREATED, response_model=Created, responses=_ACT
+)
+def record_promise(case_id: str, body: PromiseIn, application: AppDep, user: Operator) -> Created:
+    """A promise to pay within the negotiation policy (amount and date limits)."""
+    cmd = commands.RecordCasePromise(case_id, actor=user.actor, **body.model_dump())
+    promise_id = agent_agreements.record_promise(
+        cmd, uow=application.uow(), principal=user, rules=_rules(application)
+    )
+    return Created(id=promise_id)
+
+
+@router.post(
+    f"{CASE}/plans", status_code=status.HTTP_201_CREATED, response_model=Created, responses=_ACT
+)
+def record_plan(case_id: str, body: PlanIn, application: AppDep, user: Operator) -> Created:
+    """An instalment plan or a settlement within the negotiation policy."""
+    cmd = commands.RecordCasePlan(case_id, actor=user.actor, **body.model_dump())
+    plan_id = agent_agreements.record_plan(
+        cmd, uow=application.uow(), principal=user, rules=_rules(application)
+    )
+    return Created(id=plan_id)
+
+
+@router.post(
+    f"{CASE}/disputes", status_code=status.HTTP_201_CREATED, response_model=Created, responses=_ACT
+)
+def open_dispute(case_id: str, body: DisputeIn, application: AppDep, user: Operator) -> Created:
+    cmd = commands.OpenCaseDispute(case_id, actor=user.actor, **body.model_dump())
+    dispute_id = agent_actions.open_dispute(
+        cmd, uow=application.uow(), principal=user, rules=_rules(application)
+    )
+    return Created(id=dispute_id)
+
+
+@router.post(
+    f"{CASE}/complaints",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Created,
+    responses=_ACT,
+)
+def open_complaint(case_id: str, body: ComplaintIn, application: AppDep, user: Operator) -> Created:
+    cmd = commands.OpenCaseComplaint(case_id, actor=user.actor, **body.model_dump())
+    return Created(id=agent_actions.open_complaint(cmd, uow=application.uow(), principal=user))
+
+
+@router.post(
+    f"{CASE}/holds", status_code=status.HTTP_201_CREATED, response_model=Created, responses=_ACT
+)
+def place_hold(case_id: str, body: HoldIn, application: AppDep, user: Operator) -> Created:
+    cmd = commands.PlaceCaseHold(case_id, actor=user.actor, **body.model_dump())
+    return Created(id=agent_actions.place_hold(cmd, uow=application.uow(), principal=user))
+
+
+@router.post(
+    f"{CASE}/notes", status_code=status.HTTP_201_CREATED, response_model=Created, responses=_ACT
+)
+def add_note(case_id: str, body: NoteIn, application: AppDep, user: Operator) -> Created:
+    cmd = commands.AddCaseNote(case_id, body.body, actor=user.actor)
+    return Created(id=agent_actions.add_note(cmd, uow=application.uow(), principal=user))
+
+
+@router.post(
+    f"{CASE}/messages",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MessageSentOut,
+    responses=_GATED,
+)
+def send_message(case_id: str, body: MessageIn, application: AppDep, user: Operator) -> Any:
+    """An SMS or email from a template or as free text: screened by the content guard (a
+    violation is 409 with `categories` and an `explanation` in zh and en), then sent only if
+    the gate allows the channel now."""
+    cmd = commands.SendCaseMessage(case_id, actor=user.actor, **body.model_dump())
+    try:
+        sent = agent_messages.send_message(
+            cmd,
+            uow=application.uow(),
+            principal=user,
+            rules=_rules(application),
+            guard=application.robot().guard,
+        )
+    except ContentBlocked as refused:
+        return JSONResponse(
+            {
+                "detail": str(refused),
+                "error": "ContentBlocked",
+                "categories": list(refused.categories),
+                "explanation": refused.explanation,
+            },
+            status_code=status.HTTP_409_CONFLICT,
+        )
+    return MessageSentOut(
+        id=sent.message_id,
+        status=sent.status,
+        decision_id=sent.decision_id,
+        provider_id=sent.provider_id,
+    )

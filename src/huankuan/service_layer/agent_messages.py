@@ -1,0 +1,275 @@
+"""An agent's SMS or email to the debtor, from a template (zh/en, adapters/channels/templates)
+or as free text. The content guard screens the text first: a violation is refused with a
+bilingual explanation of its categories, and kept as a blocked message (what was attempted, by
+whom). Clean text then needs the gate's approval for the channel now — the decision stored as
+proof — and leaves through the channel adapter, which checks that stored decision itself, the
+way dispatch sends. One transaction; the refusals are committed before they are raised."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from huankuan.adapters.channels.base import ChannelAdapter, DecisionLookup, OutboundMessage
+from huankuan.adapters.channels.fake import fake_channels
+from huankuan.adapters.channels.templates import language_of, render
+from huankuan.adapters.storage.workbench_store import SqlWorkbenchStore
+from huankuan.compliance.facts import screening_context
+from huankuan.dialogue.guard import ContentGuard
+from huankuan.domain import commands
+from huankuan.domain.casework import MessageStatus, QueuedMessage
+from huankuan.domain.conversations import AccountFacts
+from huankuan.domain.errors import ContactBlocked, ContentBlocked, NotFound
+from huankuan.domain.model import Channel
+from huankuan.domain.money import Money
+from huankuan.domain.users import Principal
+from huankuan.service_layer.agent_actions import (
+    audit_case,
+    authorized_case,
+    case_facts,
+    refusal,
+    utc_now,
+)
+from huankuan.service_layer.robot_gate import GateCheck
+from huankuan.service_layer.unit_of_work import SqlUnitOfWork
+from huankuan.service_layer.workbench_gate import (
+    CaseRules,
+    Contact,
+    Result,
+    attempt_of,
+    blocked_message,
+    debtor_of,
+    decide,
+    pick_contact,
+    record,
+)
+
+ChannelFactory = Callable[[DecisionLookup], Mapping[Channel, ChannelAdapter]]
+MESSAGE_CHANNELS = {"sms": Channel.SMS, "email": Channel.EMAIL}
+MAX_MESSAGE = 1000
+FREE_TEXT = "agent_free_text"  # the template name a free-text message is stored under
+# What each content-guard category means, for the agent whose text it refused.
+CATEGORY_TEXT: dict[str, tuple[str, str]] = {
+    "threat_violence": ("threatens violence or harm", "以暴力或人身伤害相威胁"),
+    "profanity_insult": ("insults or swears", "含辱骂或侮辱性语言"),
+    "impersonation_authority": (
+        "pretends to be a court, the police, a lawyer or another authority",
+        "冒充法院、公安、律师或其他机关人员",
+    ),
+    "false_legal_consequence": (
+        "claims legal or credit consequences that are not true for this account",
+        "声称对本账户不实的法律或征信后果",
+    ),
+    "third_party_disclosure": (
+        "discloses the debt to someone other than the debtor",
+        "向债务人以外的人透露债务",
+    ),
+    "harassment": ("harasses or pressures the borrower", "骚扰或胁迫借款人"),
+    "deceptive_amount": (
+        "states an amount, fee or rate that is not what is owed",
+        "所述金额、费用或利率与实际应还不符",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SentMessage:
+    message_id: str
+    status: str  # "sent"
+    decision_id: str
+    provider_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Draft:
+    template: str
+    lang: str
+    text: str
+    subject: str | None
+
+    @property
+    def stored_text(self) -> str:
+        return self.text if self.subject is None else f"{self.subject}\n\n{self.text}"
+
+
+def send_message(
+    cmd: commands.SendCaseMessage,
+    *,
+    uow: SqlUnitOfWork,
+    principal: Principal | None,
+    rules: CaseRules,
+    guard: ContentGuard,
+    channels: ChannelFactory = fake_channels,
+) -> SentMessage:
+    channel = _channel(cmd)
+    now = utc_now(uow)
+    with uow:
+        case = authorized_case(uow, cmd.case_id, principal)
+        facts = case_facts(uow, case, cmd.account_id, now)
+        draft = _draft(cmd, facts, channel)
+        point = pick_contact(facts, channel, None)
+        contact = Contact(
+            facts, point, channel, f"MSG-{uuid.uuid4().hex[:16]}", now, draft.template
+        )
+        categories = _screen(guard, draft, contact, rules)
+        if categories:
+            _keep(uow, contact, draft, cmd.actor, MessageStatus.BLOCKED, categories=categories)
+            uow.commit()  # what was attempted, and by whom, is kept
+            raise content_blocked(categories)
+        check = decide(uow, contact, rules.profile(facts.jurisdiction))
+        if not check.decision.allowed:
+            _keep(uow, contact, draft, cmd.actor, MessageStatus.BLOCKED, check=check)
+            record(uow, contact, check, Result("gate_blocked", connected=False), cmd.actor)
+            uow.commit()
+            raise ContactBlocked(
+                blocked_message(f"sending {channel.value} to the debtor", check.decision),
+                check.decision.rules,
+                check.decision.next_allowed_at,
+            )
+        _keep(uow, contact, draft, cmd.actor, MessageStatus.QUEUED, check=check)
+        provider_id = _deliver(uow, contact, draft, check, cmd.actor, channels)
+        uow.commit()
+    return SentMessage(contact.action_id, MessageStatus.SENT.value, check.decision_id, provider_id)
+
+
+def content_blocked(categories: tuple[str, ...]) -> ContentBlocked:
+    """The refusal of a text the guard flagged, explained category by category."""
+    english = "; ".join(CATEGORY_TEXT.get(c, (c, c))[0] for c in categories)
+    chinese = "；".join(CATEGORY_TEXT.get(c, (c, c))[1] for c in categories)
+    explanation = {
+        "en": f"Not sent: the text {english} ({', '.join(categories)}). Rewrite it and send again.",
+        "zh": f"未发送：该内容{chinese}（{', '.join(categories)}）。请修改后重新发送。",
+    }
+    return ContentBlocked(f"{explanation['en']} / {explanation['zh']}", categories, explanation)
+
+
+def _channel(cmd: commands.SendCaseMessage) -> Channel:
+    channel = MESSAGE_CHANNELS.get(cmd.channel)
+    if channel is None:
+        raise refusal(f"channel must be sms or email, got {cmd.channel!r}", "渠道须为短信或邮件")
+    if (cmd.template is None) == (cmd.text is None or not cmd.text.strip()):
+        raise refusal("give either a template or a text", "请选择模板或填写自由文本（二选一）")
+    if cmd.lang is not None and cmd.lang not in ("zh", "en"):
+        raise refusal(f"lang must be zh or en, got {cmd.lang!r}", "语言须为 zh 或 en")
+    return channel
+
+
+def _draft(cmd: commands.SendCaseMessage, facts: AccountFacts, channel: Channel) -> _Draft:
+    lang = cmd.lang or language_of(facts.locale)
+    if cmd.template is not None:
+        try:
+            rendered = render(
+                cmd.template,
+                lang,
+                channel,
+                name=facts.debtor_name,
+                amount=Money(facts.amount_due_minor, facts.currency),
+                reference=facts.account_id,
+            )
+        except NotFound as error:
+            raise refusal(
+                str(error), f"没有适用于{channel.value}的{lang}模板 {cmd.template}"
+            ) from None
+        return _Draft(cmd.template, lang, rendered.text, rendered.subject)
+    text, subject = (cmd.text or "").strip(), (cmd.subject or "").strip() or None
+    if len(text) > MAX_MESSAGE:
+        raise refusal(
+            f"the text is longer than {MAX_MESSAGE} characters", f"内容超过 {MAX_MESSAGE} 字"
+        )
+    if channel is Channel.EMAIL and subject is None:
+        raise refusal("an email needs a subject", "邮件须填写主题")
+    return _Draft(FREE_TEXT, lang, text, subject if channel is Channel.EMAIL else None)
+
+
+def _screen(
+    guard: ContentGuard, draft: _Draft, contact: Contact, rules: CaseRules
+) -> tuple[str, ...]:
+    """Screened with what is true of this account: who reads it, what is due, and whether the
+    lender really reports to the credit bureau."""
+    facts = contact.facts
+    context: dict[str, object] = {
+        **screening_context(attempt_of(contact), debtor_of(facts), facts.amount_due_minor),
+        "reports_to_bureau": rules.lender_terms(facts.jurisdiction).reports_to_bureau,
+    }
+    texts = [text for text in (draft.subject, draft.text) if text]
+    found = {c for text in texts for c in guard.screen(text, draft.lang, context).categories}
+    return tuple(sorted(found))
+
+
+def _keep(
+    uow: SqlUnitOfWork,
+    contact: Contact,
+    draft: _Draft,
+    actor: str,
+    status: MessageStatus,
+    *,
+    categories: tuple[str, ...] = (),
+    check: GateCheck | None = None,
+) -> None:
+    message = QueuedMessage(
+        message_id=contact.action_id,
+        account_id=contact.facts.account_id,
+        debtor_id=contact.facts.debtor_id,
+        channel=contact.channel.value,
+        lang=draft.lang,
+        template=draft.template,
+        text=draft.stored_text,
+        content_verdict="violation" if categories else "ok",
+        created_at=contact.at,
+        status=status,
+        content_categories=categories,
+        contact_id=contact.point.contact_id,
+        decision_id=None if check is None else check.decision_id,
+        next_allowed_at=None if check is None else check.decision.next_allowed_at,
+    )
+    SqlWorkbenchStore(uow.connection).add_message(message, created_by=actor)
+    details: dict[str, object] = {
+        "message_id": message.message_id,
+        "channel": message.channel,
+        "template": message.template,
+        "status": status.value,
+        "content_verdict": message.content_verdict,
+        "content_categories": list(categories),
+        "decision_id": message.decision_id,
+    }
+    if check is not None and not check.decision.allowed:
+        details["rules"] = list(check.decision.rules)
+    action = "message.queued" if status is MessageStatus.QUEUED else "message.blocked"
+    audit_case(uow, actor, action, message.account_id, details)
+
+
+def _deliver(
+    uow: SqlUnitOfWork,
+    contact: Contact,
+    draft: _Draft,
+    check: GateCheck,
+    actor: str,
+    channels: ChannelFactory,
+) -> str:
+    adapter = channels(uow.gate_decisions)[contact.channel]
+    delivery = adapter.send(  # checks the stored decision itself
+        OutboundMessage(
+            action_id=contact.action_id,
+            channel=contact.channel,
+            contact_id=contact.point.contact_id,
+            address=contact.point.value,
+            text=draft.text,
+            subject=draft.subject,
+            template=draft.template,
+            lang=draft.lang,
+        )
+    )
+    now: datetime = contact.at
+    uow.outbox.mark_sent(contact.action_id, delivery.provider_id, now)
+    result = Result(delivery.outcome, delivery.connected, delivery.conversation)
+    record(uow, contact, check, result, actor)
+    audit_case(
+        uow,
+        actor,
+        "message.sent",
+        contact.facts.account_id,
+        {"message_id": contact.action_id, "provider_id": delivery.provider_id},
+    )
+    return delivery.provider_id
