@@ -15,7 +15,12 @@ from huankuan.service_layer.demo_data import DEMO_USERS, seed_demo
 
 def test_it_seeds_a_working_demo_once(app: App, tmp_path: Path) -> None:
     first = seed_demo(
-        app, accounts=80, seed=3, on=date(2026, 11, 28), workdir=tmp_path, password_for=lambda name: f"{name}-password"
+        app,
+        accounts=80,
+        seed=3,
+        on=date(2026, 11, 28),
+        workdir=tmp_path,
+        password_for=lambda name: f"{name}-password",
     )
     assert first.cycle is not None
     assert set(first.passwords) == {name for name, _ in DEMO_USERS}

@@ -51,7 +51,8 @@ def create_app(application: App, *, preload_robot: bool = False) -> FastAPI:
     )
     api.state.huankuan = application
     install_error_handlers(api)
-    for module in (conversations, cases, supervision, compliance, payments, portal):
+    # supervision before cases: its /api/cases/unassigned must win over /api/cases/{case_id}.
+    for module in (conversations, supervision, cases, compliance, payments, portal):
         api.include_router(module.router)
     install_web(api, application)
     api.add_middleware(RequestLog)

@@ -53,7 +53,7 @@ def _to_sign_in(request: Request) -> Response:
         return response
     return render(
         request,
-        "errors/error.html",
+        _error_template(request),
         {"status": 401, "message_key": "error_401", "detail": ""},
         status_code=401,
     )

@@ -47,9 +47,9 @@ def translate(key: str, lang: str, **values: object) -> str:
 def pick_lang(requested: str | None, accept_language: str | None) -> Lang:
     """The cookie's choice, else the browser's first zh/en preference, else Chinese."""
     if requested in LANGS:
-        return requested  # type: ignore[return-value]
+        return requested
     for part in (accept_language or "").split(","):
         code = part.split(";")[0].strip().lower()[:2]
         if code in LANGS:
-            return code  # type: ignore[return-value]
+            return code
     return "zh"
