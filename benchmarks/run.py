@@ -221,6 +221,7 @@ EXTRA_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("nlu", ("--no-embeddings",)),
     ("scoring", ()),
     ("content_guard", ()),
+    ("web", ()),
 )
 
 IMPORTS = ("import_accounts", "import_contacts", "import_payments")

@@ -1,0 +1,103 @@
+"""The pages' server time (issue 5): each main page requested many times in-process (ASGI via
+starlette's TestClient, no network, no browser), on SQLite seeded with the demo (2,000 accounts,
+the day's cycle, agent work assigned). What is measured is what the server does per request:
+session check, the service-layer reads (the queue's gate re-check of each item, the case's
+timeline, the dashboard's aggregations), and rendering.
+
+    .venv/bin/python -m benchmarks.web [--requests 100] [--accounts 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+ON = date(2026, 11, 28)
+NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
+PASSWORD = "benchmark-password"
+
+
+def _summary(seconds: list[float]) -> str:
+    ordered = sorted(seconds)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    median = statistics.median(ordered)
+    return f"p50 {median * 1000:6.1f} ms, p99 {p99 * 1000:6.1f} ms, {1 / median:6.0f} req/s"
+
+
+def measure(requests: int, accounts: int) -> list[str]:
+    from fastapi.testclient import TestClient
+
+    from huankuan.adapters.clock import FakeClock
+    from huankuan.adapters.storage.database import make_engine
+    from huankuan.bootstrap import App
+    from huankuan.config import Settings
+    from huankuan.entrypoints.api.app import create_app
+    from huankuan.service_layer.demo_data import seed_demo
+
+    lines: list[str] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        url = f"sqlite:///{Path(scratch) / 'web.db'}"
+        settings = Settings(
+            database_url=url, today=ON.isoformat(), secret_key="bench", secrets_dir=Path(scratch)
+        )  # type: ignore[arg-type]
+        application = App(settings, make_engine(url, create_dir=True), FakeClock(NOW))
+        started = time.perf_counter()
+        demo = seed_demo(
+            application,
+            accounts=accounts,
+            seed=7,
+            on=ON,
+            workdir=Path(scratch),
+            password_for=lambda _: PASSWORD,
+        )
+        lines.append(
+            f"demo data: {accounts:,} accounts seeded in {time.perf_counter() - started:.1f} s"
+        )
+        queue_size = len(demo.assigned["agent1"])
+        pages = [
+            ("agent1", "/work/queue", f"my queue ({queue_size} assigned cases)"),
+            ("agent1", f"/work/cases/{demo.assigned['agent1'][0]}", "a case page"),
+            ("supervisor1", "/supervisor", "supervisor dashboard (14-day trends)"),
+            ("supervisor1", "/supervisor/assign", "assignment"),
+            ("compliance1", "/compliance", "compliance views (audit chain verified)"),
+        ]
+        app = create_app(application)
+        clients: dict[str, TestClient] = {}
+        for username in {user for user, _, _ in pages}:
+            client = TestClient(app)
+            token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+            assert token is not None
+            client.post(
+                "/login",
+                data={"username": username, "password": PASSWORD, "csrf_token": token.group(1)},
+            )
+            clients[username] = client
+        for username, path, label in pages:
+            client = clients[username]
+            assert client.get(path).status_code == 200, path  # warm-up, and it must work
+            seconds = []
+            for _ in range(requests):
+                begun = time.perf_counter()
+                response = client.get(path)
+                seconds.append(time.perf_counter() - begun)
+                assert response.status_code == 200
+            lines.append(f"GET {label:42} {_summary(seconds)}")
+        application.engine.dispose()
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--accounts", type=int, default=2000)
+    args = parser.parse_args()
+    print("\n".join(measure(args.requests, args.accounts)))
+
+
+if __name__ == "__main__":
+    main()
