@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, or_, select
 
+from huankuan.adapters.storage.balances import IMPORTED_TOTAL, STATE_TOTAL
 from huankuan.adapters.storage.repositories import to_db_time
 from huankuan.adapters.storage.tables import (
     account_states,
@@ -31,18 +32,6 @@ class SqlRobotReads:
         self._connection = connection
 
     def account_facts(self, account_id: str, now: datetime) -> AccountFacts:
-        state_total = (
-            account_states.c.fees_minor
-            + account_states.c.penalty_minor
-            + account_states.c.interest_minor
-            + account_states.c.principal_minor
-        )
-        imported_total = (
-            accounts.c.fees_minor
-            + accounts.c.penalty_minor
-            + accounts.c.interest_minor
-            + accounts.c.principal_minor
-        )
         query = (
             select(
                 accounts.c.account_id,
@@ -53,8 +42,8 @@ class SqlRobotReads:
                 debtors.c.jurisdiction,
                 debtors.c.locale,
                 debtors.c.timezone,
-                state_total.label("state_total"),
-                imported_total.label("imported_total"),
+                STATE_TOTAL.label("state_total"),
+                IMPORTED_TOTAL.label("imported_total"),
                 account_states.c.oldest_unpaid_due_on,
                 account_states.c.account_id.label("has_state"),
                 cases.c.case_id,

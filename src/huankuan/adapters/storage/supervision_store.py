@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
+from huankuan.adapters.storage.balances import BALANCE_DUE
 from huankuan.adapters.storage.tables import (
     account_states,
     accounts,
@@ -301,18 +302,6 @@ class SupervisionStore:
 
     def case_accounts(self, debtor_ids: Sequence[str]) -> Sequence[Any]:
         """The accounts of these debtors with their state (bucket, segment, balance)."""
-        state_total = (
-            account_states.c.fees_minor
-            + account_states.c.penalty_minor
-            + account_states.c.interest_minor
-            + account_states.c.principal_minor
-        )
-        imported_total = (
-            accounts.c.fees_minor
-            + accounts.c.penalty_minor
-            + accounts.c.interest_minor
-            + accounts.c.principal_minor
-        )
         query = (
             select(
                 accounts.c.debtor_id,
@@ -321,7 +310,7 @@ class SupervisionStore:
                 account_states.c.bucket,
                 account_states.c.segment,
                 account_states.c.days_past_due,
-                func.coalesce(state_total, imported_total).label("balance_minor"),
+                BALANCE_DUE.label("balance_minor"),
             )
             .outerjoin(account_states, account_states.c.account_id == accounts.c.account_id)
             .where(accounts.c.debtor_id.in_(list(debtor_ids)))
