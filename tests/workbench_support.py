@@ -3,6 +3,7 @@ agents, the day's plan items on the agent channel, a completed cycle run, and th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from functools import cache
 
@@ -11,6 +12,7 @@ from sqlalchemy import Connection, insert
 from huankuan.adapters.storage.tables import action_plan, cases, cycle_runs
 from huankuan.compliance.content import build_guard
 from huankuan.compliance.content.guard import ContentGuard
+from huankuan.dialogue.guard import Screened
 from huankuan.service_layer.workbench_gate import CaseRules, packaged_rules
 from tests.factories import add_borrower, add_contact_point
 from tests.robot_support import add_us_borrower
@@ -30,6 +32,20 @@ def rules_guard() -> ContentGuard:
     """The content guard's rules without the classifier: fast, and enough for the threats
     these tests write."""
     return build_guard(with_classifier=False)
+
+
+class FlaggingGuard:
+    """A content guard that finds harassment in every text, and keeps what it screened (the
+    real guard passes every packaged template)."""
+
+    def __init__(self) -> None:
+        self.screened: list[str] = []
+
+    def screen(
+        self, text: str, lang: str | None = None, context: Mapping[str, object] | None = None
+    ) -> Screened:
+        self.screened.append(text)
+        return Screened("violation", ("harassment",))
 
 
 def add_case(connection: Connection, debtor_id: str, assigned_to: str | None) -> str:

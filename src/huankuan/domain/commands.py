@@ -223,6 +223,17 @@ class SendCaseMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class SendPortalLink:
+    """A new borrower-portal link for one of the case's accounts, sent by SMS to the debtor's
+    own phone."""
+
+    case_id: str
+    account_id: str | None = None  # default: the case's first account
+    lang: str | None = None  # default: the debtor's language
+    actor: str = "system"
+
+
+@dataclass(frozen=True, slots=True)
 class AddCaseNote:
     case_id: str
     body: str

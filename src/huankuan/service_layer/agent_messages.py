@@ -14,7 +14,7 @@ from datetime import datetime
 
 from huankuan.adapters.channels.base import ChannelAdapter, DecisionLookup, OutboundMessage
 from huankuan.adapters.channels.fake import fake_channels
-from huankuan.adapters.channels.templates import language_of, render
+from huankuan.adapters.channels.templates import carries_link, language_of, render
 from huankuan.adapters.storage.workbench_store import SqlWorkbenchStore
 from huankuan.compliance.facts import screening_context
 from huankuan.dialogue.guard import ContentGuard
@@ -83,15 +83,25 @@ class SentMessage:
 
 
 @dataclass(frozen=True, slots=True)
-class _Draft:
+class Draft:
+    """A message ready to screen and send. `kept` is the text screened and kept in
+    `outbound_messages` when it must differ from what is sent: a portal link's token is sent to
+    the debtor, never stored (the kept text has the address without it)."""
+
     template: str
     lang: str
     text: str
     subject: str | None
+    kept: str | None = None
+
+    @property
+    def screened_text(self) -> str:
+        return self.text if self.kept is None else self.kept
 
     @property
     def stored_text(self) -> str:
-        return self.text if self.subject is None else f"{self.subject}\n\n{self.text}"
+        body = self.screened_text
+        return body if self.subject is None else f"{self.subject}\n\n{body}"
 
 
 def send_message(
@@ -113,14 +123,14 @@ def send_message(
         contact = Contact(
             facts, point, channel, f"MSG-{uuid.uuid4().hex[:16]}", now, draft.template
         )
-        categories = _screen(guard, draft, contact, rules)
+        categories = screen(guard, draft, contact, rules)
         if categories:
-            _keep(uow, contact, draft, cmd.actor, MessageStatus.BLOCKED, categories=categories)
+            keep(uow, contact, draft, cmd.actor, MessageStatus.BLOCKED, categories=categories)
             uow.commit()  # what was attempted, and by whom, is kept
             raise content_blocked(categories)
         check = decide(uow, contact, rules.profile(facts.jurisdiction))
         if not check.decision.allowed:
-            _keep(uow, contact, draft, cmd.actor, MessageStatus.BLOCKED, check=check)
+            keep(uow, contact, draft, cmd.actor, MessageStatus.BLOCKED, check=check)
             record(uow, contact, check, Result("gate_blocked", connected=False), cmd.actor)
             uow.commit()
             raise ContactBlocked(
@@ -128,8 +138,8 @@ def send_message(
                 check.decision.rules,
                 check.decision.next_allowed_at,
             )
-        _keep(uow, contact, draft, cmd.actor, MessageStatus.QUEUED, check=check)
-        provider_id = _deliver(uow, contact, draft, check, cmd.actor, channels)
+        keep(uow, contact, draft, cmd.actor, MessageStatus.QUEUED, check=check)
+        provider_id = deliver(uow, contact, draft, check, cmd.actor, channels)
         uow.commit()
     return SentMessage(contact.action_id, MessageStatus.SENT.value, check.decision_id, provider_id)
 
@@ -153,10 +163,15 @@ def _channel(cmd: commands.SendCaseMessage) -> Channel:
         raise refusal("give either a template or a text", "请选择模板或填写自由文本（二选一）")
     if cmd.lang is not None and cmd.lang not in ("zh", "en"):
         raise refusal(f"lang must be zh or en, got {cmd.lang!r}", "语言须为 zh 或 en")
+    if cmd.template is not None and carries_link(cmd.template):
+        raise refusal(
+            f"the template {cmd.template} carries a portal link: use the send portal link action",
+            f"模板 {cmd.template} 含门户链接：请使用“发送门户链接”",
+        )
     return channel
 
 
-def _draft(cmd: commands.SendCaseMessage, facts: AccountFacts, channel: Channel) -> _Draft:
+def _draft(cmd: commands.SendCaseMessage, facts: AccountFacts, channel: Channel) -> Draft:
     lang = cmd.lang or language_of(facts.locale)
     if cmd.template is not None:
         try:
@@ -172,7 +187,7 @@ def _draft(cmd: commands.SendCaseMessage, facts: AccountFacts, channel: Channel)
             raise refusal(
                 str(error), f"没有适用于{channel.value}的{lang}模板 {cmd.template}"
             ) from None
-        return _Draft(cmd.template, lang, rendered.text, rendered.subject)
+        return Draft(cmd.template, lang, rendered.text, rendered.subject)
     text, subject = (cmd.text or "").strip(), (cmd.subject or "").strip() or None
     if len(text) > MAX_MESSAGE:
         raise refusal(
@@ -180,11 +195,11 @@ def _draft(cmd: commands.SendCaseMessage, facts: AccountFacts, channel: Channel)
         )
     if channel is Channel.EMAIL and subject is None:
         raise refusal("an email needs a subject", "邮件须填写主题")
-    return _Draft(FREE_TEXT, lang, text, subject if channel is Channel.EMAIL else None)
+    return Draft(FREE_TEXT, lang, text, subject if channel is Channel.EMAIL else None)
 
 
-def _screen(
-    guard: ContentGuard, draft: _Draft, contact: Contact, rules: CaseRules
+def screen(
+    guard: ContentGuard, draft: Draft, contact: Contact, rules: CaseRules
 ) -> tuple[str, ...]:
     """Screened with what is true of this account: who reads it, what is due, and whether the
     lender really reports to the credit bureau."""
@@ -193,15 +208,15 @@ def _screen(
         **screening_context(attempt_of(contact), debtor_of(facts), facts.amount_due_minor),
         "reports_to_bureau": rules.lender_terms(facts.jurisdiction).reports_to_bureau,
     }
-    texts = [text for text in (draft.subject, draft.text) if text]
+    texts = [text for text in (draft.subject, draft.screened_text) if text]
     found = {c for text in texts for c in guard.screen(text, draft.lang, context).categories}
     return tuple(sorted(found))
 
 
-def _keep(
+def keep(
     uow: SqlUnitOfWork,
     contact: Contact,
-    draft: _Draft,
+    draft: Draft,
     actor: str,
     status: MessageStatus,
     *,
@@ -240,10 +255,10 @@ def _keep(
     audit_case(uow, actor, action, message.account_id, details)
 
 
-def _deliver(
+def deliver(
     uow: SqlUnitOfWork,
     contact: Contact,
-    draft: _Draft,
+    draft: Draft,
     check: GateCheck,
     actor: str,
     channels: ChannelFactory,

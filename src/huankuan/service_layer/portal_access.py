@@ -60,23 +60,41 @@ def create_link(
         store = PortalStore(uow.connection)
         debtor_id = store.debtor_of_account(account_id)
         authorize_case(principal, uow.cases.assignee(debtor_id), act=True)
-        link = PortalLink(
-            link_id=f"PL-{uuid.uuid4().hex[:20]}",
-            debtor_id=debtor_id,
-            account_id=account_id,
-            created_by=actor,
-            created_at=now,
-            expires_at=now + timedelta(hours=settings.portal_link_hours),
-        )
-        store.add_link(link)
-        uow.audit.record(
-            actor=actor,
-            action="portal.link_created",
-            entity_type="account",
-            entity_id=account_id,
-            details={"link_id": link.link_id, "expires_at": link.expires_at.isoformat()},
-        )
+        link = new_link(debtor_id, account_id, settings=settings, actor=actor, now=now)
+        store_link(uow, link)
         uow.commit()
+    return issue(link, settings=settings, tokens=tokens)
+
+
+def new_link(
+    debtor_id: str, account_id: str, *, settings: Settings, actor: str, now: datetime
+) -> PortalLink:
+    """A link not stored yet (the caller stores it with `store_link` in its transaction, e.g.
+    only once the SMS that carries it is allowed)."""
+    return PortalLink(
+        link_id=f"PL-{uuid.uuid4().hex[:20]}",
+        debtor_id=debtor_id,
+        account_id=account_id,
+        created_by=actor,
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.portal_link_hours),
+    )
+
+
+def store_link(uow: SqlUnitOfWork, link: PortalLink) -> None:
+    """The link and its audit row, in the caller's open transaction (the token is neither)."""
+    PortalStore(uow.connection).add_link(link)
+    uow.audit.record(
+        actor=link.created_by,
+        action="portal.link_created",
+        entity_type="account",
+        entity_id=link.account_id,
+        details={"link_id": link.link_id, "expires_at": link.expires_at.isoformat()},
+    )
+
+
+def issue(link: PortalLink, *, settings: Settings, tokens: PortalTokens) -> IssuedLink:
+    """The link's token and URL (computed, never stored)."""
     token = tokens.link_token(link.link_id)
     return IssuedLink(link, token, portal_url(settings, token))
 

@@ -87,6 +87,11 @@ class MessageIn(_Body):
     account_id: str | None = None
 
 
+class PortalLinkIn(_Body):
+    account_id: Id | None = Field(default=None, description="Default: the case's first account.")
+    lang: Literal["zh", "en"] | None = Field(default=None, description="Default: the debtor's.")
+
+
 class NoteIn(_Body):
     body: Text
 
@@ -116,6 +121,17 @@ class CallLoggedOut(BaseModel):
 
 class MessageSentOut(BaseModel):
     id: str
+    status: str
+    decision_id: str
+    provider_id: str
+
+
+class PortalLinkSentOut(BaseModel):
+    """The link by its id (its token went to the debtor's phone only) and the SMS."""
+
+    link_id: str
+    expires_at: datetime
+    message_id: str
     status: str
     decision_id: str
     provider_id: str

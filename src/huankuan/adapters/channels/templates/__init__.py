@@ -1,6 +1,8 @@
 """Bilingual outbound texts (zh.yaml, en.yaml): versioned YAML validated on load, rendered with
 the debtor's name, the amount due and the account reference, and screened by the content guard
-before any channel sends them (service_layer/dispatch.py)."""
+before any channel sends them (service_layer/dispatch.py). A template that carries a portal
+link (`{url}`) is rendered only with one: the agent's "send portal link" action
+(service_layer/portal_invite.py) gives it; dispatch and the free message form never do."""
 
 from __future__ import annotations
 
@@ -12,14 +14,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from huankuan.domain.errors import NotFound
+from huankuan.domain.errors import InvalidInput, NotFound
 from huankuan.domain.model import Channel
 from huankuan.domain.money import Money
 from huankuan.yaml_schema import load_yaml, validate
 
 TEMPLATE_DIR = Path(__file__).parent
 LANGUAGES = ("zh", "en")
-PLACEHOLDERS = frozenset({"name", "amount", "reference"})
+PLACEHOLDERS = frozenset({"name", "amount", "reference", "url"})
+LINK = "url"  # the placeholder of a portal link: only the portal-link action fills it
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 Text = Annotated[str, StringConstraints(min_length=3)]
 
@@ -30,6 +33,19 @@ class Template(BaseModel):
     channels: tuple[Channel, ...] = Field(min_length=1)
     subject: Text | None = None
     text: Text
+
+    @property
+    def placeholders(self) -> frozenset[str]:
+        return frozenset(
+            part[1]
+            for value in (self.subject, self.text)
+            for part in string.Formatter().parse(value or "")
+            if part[1]
+        )
+
+    @property
+    def carries_link(self) -> bool:
+        return LINK in self.placeholders
 
 
 class TemplateSet(BaseModel):
@@ -52,6 +68,8 @@ def load_templates(path: Path) -> TemplateSet:
     document = load_yaml(path)
     templates = validate(document, TemplateSet)
     for name, template in templates.templates.items():
+        if template.carries_link and template.channels != (Channel.SMS,):
+            raise document.error(("templates", name, "channels"), "a link is sent by SMS only")
         for field in ("subject", "text"):
             value = getattr(template, field)
             used = {part[1] for part in string.Formatter().parse(value or "") if part[1]}
@@ -84,15 +102,36 @@ def format_amount(amount: Money, lang: str) -> str:
     return f"{number} {amount.currency}"
 
 
+def carries_link(template: str) -> bool:
+    """Whether the template (in any language) needs a portal link to be rendered."""
+    return any(
+        spec.carries_link
+        for found in packaged_templates().values()
+        if (spec := found.templates.get(template)) is not None
+    )
+
+
 def render(
-    template: str, lang: str, channel: Channel, *, name: str, amount: Money, reference: str
+    template: str,
+    lang: str,
+    channel: Channel,
+    *,
+    name: str,
+    amount: Money,
+    reference: str,
+    url: str | None = None,
 ) -> Rendered:
     """The template's text (and subject) in `lang`; NotFound when it is missing for the
-    language or does not serve the channel."""
+    language or does not serve the channel; InvalidInput when it carries a link and `url` is
+    not given."""
     found = packaged_templates().get(lang)
     spec = None if found is None else found.templates.get(template)
     if spec is None or channel not in spec.channels:
         raise NotFound(f"no {lang} template {template!r} for {channel.value}")
+    if spec.carries_link and url is None:
+        raise InvalidInput(f"the {lang} template {template!r} carries a portal link: give one")
     values = {"name": name, "amount": format_amount(amount, lang), "reference": reference}
+    if url is not None:
+        values[LINK] = url
     subject = None if spec.subject is None else spec.subject.format(**values)
     return Rendered(template, lang, spec.text.format(**values), subject)

@@ -26,6 +26,8 @@ from huankuan.entrypoints.api.case_schemas import (
     NoteIn,
     OutcomeIn,
     PlanIn,
+    PortalLinkIn,
+    PortalLinkSentOut,
     PromiseIn,
     QueueOut,
     RevealIn,
@@ -36,7 +38,14 @@ from huankuan.entrypoints.api.case_schemas import (
     summary_out,
 )
 from huankuan.entrypoints.api.deps import AppDep, Operator, Reader
-from huankuan.service_layer import agent_actions, agent_agreements, agent_messages, case_view
+from huankuan.entrypoints.api.portal_deps import portal_tokens
+from huankuan.service_layer import (
+    agent_actions,
+    agent_agreements,
+    agent_messages,
+    case_view,
+    portal_invite,
+)
 from huankuan.service_layer.cycle import today_for
 from huankuan.service_layer.workbench_gate import CaseRules, packaged_rules
 from huankuan.service_layer.workbench_queue import my_queue, queue_business_date
@@ -212,18 +221,49 @@ def send_message(case_id: str, body: MessageIn, application: AppDep, user: Opera
             guard=application.robot().guard,
         )
     except ContentBlocked as refused:
-        return JSONResponse(
-            {
-                "detail": str(refused),
-                "error": "ContentBlocked",
-                "categories": list(refused.categories),
-                "explanation": refused.explanation,
-            },
-            status_code=status.HTTP_409_CONFLICT,
-        )
+        return _content_blocked(refused)
     return MessageSentOut(
         id=sent.message_id,
         status=sent.status,
         decision_id=sent.decision_id,
         provider_id=sent.provider_id,
+    )
+
+
+@router.post(
+    f"{CASE}/portal-links",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PortalLinkSentOut,
+    responses=_GATED,
+)
+def send_portal_link(case_id: str, body: PortalLinkIn, application: AppDep, user: Operator) -> Any:
+    """A new borrower-portal link for an account of the case, sent by SMS to the debtor's own
+    phone (template `portal_invite`): screened by the content guard, sent only if the gate
+    allows the SMS now. The link exists only once its SMS has left; its token goes to the
+    debtor's phone only (the answer names the link by its id)."""
+    cmd = commands.SendPortalLink(case_id, actor=user.actor, **body.model_dump())
+    try:
+        sent = portal_invite.send_portal_link(
+            cmd,
+            uow=application.uow(),
+            principal=user,
+            rules=_rules(application),
+            guard=application.robot().guard,
+            settings=application.settings,
+            tokens=portal_tokens(application),
+        )
+    except ContentBlocked as refused:
+        return _content_blocked(refused)
+    return PortalLinkSentOut.model_validate(sent, from_attributes=True)
+
+
+def _content_blocked(refused: ContentBlocked) -> JSONResponse:
+    return JSONResponse(
+        {
+            "detail": str(refused),
+            "error": "ContentBlocked",
+            "categories": list(refused.categories),
+            "explanation": refused.explanation,
+        },
+        status_code=status.HTTP_409_CONFLICT,
     )

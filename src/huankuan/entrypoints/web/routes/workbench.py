@@ -1,9 +1,10 @@
 """Pages: the agent workbench. My queue (an htmx partial polled every 30 s, so the gate's
 verdicts follow the clock), and the case page: the debtor masked (revealed through an audited
 htmx call), accounts, the gate's verdict on calling now, holds, the timeline, and a form per
-action. The forms are plain HTML (they work without JavaScript): success redirects back to the
-case (303); a refusal re-renders the page with the service's explanation next to the form that
-caused it, in the agent's language (409 from the gate or the content guard, 422 bad input)."""
+action (texting the debtor a portal link is one). The forms are plain HTML (they work without
+JavaScript): success redirects back to the case (303); a refusal re-renders the page with the
+service's explanation next to the form that caused it, in the agent's language (409 from the
+gate or the content guard, 422 bad input)."""
 
 from __future__ import annotations
 
@@ -23,10 +24,17 @@ from huankuan.domain.errors import ContactBlocked, ContentBlocked, InvalidInput,
 from huankuan.domain.model import Channel, HoldType
 from huankuan.domain.money import Money
 from huankuan.domain.users import OPERATOR_ROLES, Principal
+from huankuan.entrypoints.api.portal_deps import portal_tokens
 from huankuan.entrypoints.web.deps import AgentPage, PageApp, PageUser
 from huankuan.entrypoints.web.i18n import catalog, translate
 from huankuan.entrypoints.web.templating import local_time, render
-from huankuan.service_layer import agent_actions, agent_agreements, agent_messages, case_view
+from huankuan.service_layer import (
+    agent_actions,
+    agent_agreements,
+    agent_messages,
+    case_view,
+    portal_invite,
+)
 from huankuan.service_layer.agent_actions import CALL_OUTCOMES, COMPLAINT_CHANNELS
 from huankuan.service_layer.case_view import DebtorView
 from huankuan.service_layer.cycle import today_for
@@ -172,6 +180,7 @@ def _case_page(
         "complaint_channels": COMPLAINT_CHANNELS,
         "hold_types": [kind.value for kind in HoldType],
         "templates": _message_templates(language_of(view.debtor.locale)),
+        "portal_link_hours": application.settings.portal_link_hours,
         "label": _label_for(request),
     }
     return render(request, "workbench/case.html", context, status_code=status_code)
@@ -252,6 +261,23 @@ def _message(application: App, principal: Principal, case_id: str, values: Value
     )
 
 
+def _portal_link(application: App, principal: Principal, case_id: str, values: Values) -> None:
+    portal_invite.send_portal_link(
+        commands.SendPortalLink(
+            case_id,
+            account_id=values.get("account_id") or None,
+            lang=values.get("lang") or None,
+            actor=principal.actor,
+        ),
+        uow=application.uow(),
+        principal=principal,
+        rules=_rules(application),
+        guard=application.robot().guard,
+        settings=application.settings,
+        tokens=portal_tokens(application),
+    )
+
+
 def _note(application: App, principal: Principal, case_id: str, values: Values) -> None:
     cmd = commands.AddCaseNote(case_id, values.get("body", ""), actor=principal.actor)
     agent_actions.add_note(cmd, uow=application.uow(), principal=principal)
@@ -296,6 +322,7 @@ ACTIONS: dict[str, Callable[[App, Principal, str, Values], None]] = {
     "promises": _promise,
     "plans": _plan,
     "messages": _message,
+    "portal-links": _portal_link,
     "notes": _note,
     "disputes": _dispute,
     "complaints": _complaint,
@@ -323,7 +350,8 @@ def _label_for(request: Request) -> Callable[[str, object], str]:
 
 
 def _message_templates(lang: str) -> list[tuple[str, str]]:
-    """The templates an agent may send by SMS or email, in the debtor's language."""
+    """The templates an agent may send by SMS or email, in the debtor's language (not one
+    that carries a portal link: the portal-link action sends that one)."""
     found = packaged_templates().get(lang)
     if found is None:
         return []
@@ -332,7 +360,7 @@ def _message_templates(lang: str) -> list[tuple[str, str]]:
         (name, channel.value)
         for name, template in sorted(found.templates.items())
         for channel in template.channels
-        if channel in wanted
+        if channel in wanted and not template.carries_link
     ]
 
 
