@@ -67,3 +67,4 @@ class QueuedMessage:
     next_allowed_at: datetime | None = None
     provider_id: str | None = None
     sent_at: datetime | None = None
+    created_by: str | None = None  # "robot", "user:<name>"

@@ -21,12 +21,12 @@ from huankuan.domain.model import Channel, HoldType
 from huankuan.domain.users import Principal
 from huankuan.service_layer import handlers
 from huankuan.service_layer.access import authorize_case
+from huankuan.service_layer.robot_gate import ContactResult
 from huankuan.service_layer.unit_of_work import SqlUnitOfWork
 from huankuan.service_layer.workbench_gate import (
     HUMAN_CHANNELS,
     CaseRules,
     Contact,
-    Result,
     blocked_message,
     decide,
     pick_contact,
@@ -35,19 +35,19 @@ from huankuan.service_layer.workbench_gate import (
 
 # A call's outcomes, and what each means for the history the gate counts: a call that rang out
 # or reached voicemail connected without a conversation; busy or a dead number did not connect.
-CALL_OUTCOMES: dict[str, Result] = {
-    "no_answer": Result("no_answer", connected=True),
-    "voicemail": Result("voicemail", connected=True),
-    "busy": Result("busy", connected=False),
-    "not_in_service": Result("not_in_service", connected=False),
-    "right_party_contact": Result("right_party_contact", connected=True, conversation=True),
-    "wrong_party": Result("wrong_party", connected=True, conversation=True),
-    "refused": Result("refused", connected=True, conversation=True),
-    "promise_to_pay": Result("promise_to_pay", connected=True, conversation=True),
-    "plan": Result("plan", connected=True, conversation=True),
-    "dispute": Result("dispute", connected=True, conversation=True),
-    "hardship": Result("hardship", connected=True, conversation=True),
-    "callback_requested": Result("callback_requested", connected=True, conversation=True),
+CALL_OUTCOMES: dict[str, ContactResult] = {
+    "no_answer": ContactResult("no_answer", connected=True),
+    "voicemail": ContactResult("voicemail", connected=True),
+    "busy": ContactResult("busy", connected=False),
+    "not_in_service": ContactResult("not_in_service", connected=False),
+    "right_party_contact": ContactResult("right_party_contact", connected=True, conversation=True),
+    "wrong_party": ContactResult("wrong_party", connected=True, conversation=True),
+    "refused": ContactResult("refused", connected=True, conversation=True),
+    "promise_to_pay": ContactResult("promise_to_pay", connected=True, conversation=True),
+    "plan": ContactResult("plan", connected=True, conversation=True),
+    "dispute": ContactResult("dispute", connected=True, conversation=True),
+    "hardship": ContactResult("hardship", connected=True, conversation=True),
+    "callback_requested": ContactResult("callback_requested", connected=True, conversation=True),
 }
 COMPLAINT_CHANNELS = ("phone", "email", "letter", "sms", "chat", "portal", "in_person", "regulator")
 MAX_TEXT = 2000

@@ -15,7 +15,6 @@ from datetime import datetime
 from huankuan.adapters.channels.base import ChannelAdapter, DecisionLookup, OutboundMessage
 from huankuan.adapters.channels.fake import fake_channels
 from huankuan.adapters.channels.templates import carries_link, language_of, render
-from huankuan.adapters.storage.workbench_store import SqlWorkbenchStore
 from huankuan.compliance.facts import screening_context
 from huankuan.dialogue.guard import ContentGuard
 from huankuan.domain import commands
@@ -32,18 +31,16 @@ from huankuan.service_layer.agent_actions import (
     refusal,
     utc_now,
 )
-from huankuan.service_layer.robot_gate import GateCheck
+from huankuan.service_layer.robot_gate import ContactResult, GateCheck, gate_attempt, gate_debtor
 from huankuan.service_layer.unit_of_work import SqlUnitOfWork
 from huankuan.service_layer.workbench_gate import (
     CaseRules,
     Contact,
-    Result,
-    attempt_of,
     blocked_message,
-    debtor_of,
     decide,
     pick_contact,
     record,
+    request_of,
 )
 
 ChannelFactory = Callable[[DecisionLookup], Mapping[Channel, ChannelAdapter]]
@@ -131,7 +128,7 @@ def send_message(
         check = decide(uow, contact, rules.profile(facts.jurisdiction))
         if not check.decision.allowed:
             keep(uow, contact, draft, cmd.actor, MessageStatus.BLOCKED, check=check)
-            record(uow, contact, check, Result("gate_blocked", connected=False), cmd.actor)
+            record(uow, contact, check, ContactResult("gate_blocked", connected=False), cmd.actor)
             uow.commit()
             raise ContactBlocked(
                 blocked_message(f"sending {channel.value} to the debtor", check.decision),
@@ -205,7 +202,11 @@ def screen(
     lender really reports to the credit bureau."""
     facts = contact.facts
     context: dict[str, object] = {
-        **screening_context(attempt_of(contact), debtor_of(facts), facts.amount_due_minor),
+        **screening_context(
+            gate_attempt(request_of(contact, rules.profile(facts.jurisdiction))),
+            gate_debtor(facts),
+            facts.amount_due_minor,
+        ),
         "reports_to_bureau": rules.lender_terms(facts.jurisdiction).reports_to_bureau,
     }
     texts = [text for text in (draft.subject, draft.screened_text) if text]
@@ -238,8 +239,9 @@ def keep(
         contact_id=contact.point.contact_id,
         decision_id=None if check is None else check.decision_id,
         next_allowed_at=None if check is None else check.decision.next_allowed_at,
+        created_by=actor,
     )
-    SqlWorkbenchStore(uow.connection).add_message(message, created_by=actor)
+    uow.outbox.add(message)
     details: dict[str, object] = {
         "message_id": message.message_id,
         "channel": message.channel,
@@ -278,7 +280,7 @@ def deliver(
     )
     now: datetime = contact.at
     uow.outbox.mark_sent(contact.action_id, delivery.provider_id, now)
-    result = Result(delivery.outcome, delivery.connected, delivery.conversation)
+    result = ContactResult(delivery.outcome, delivery.connected, delivery.conversation)
     record(uow, contact, check, result, actor)
     audit_case(
         uow,

@@ -50,11 +50,11 @@ from huankuan.service_layer.agent_messages import (
     screen,
 )
 from huankuan.service_layer.portal_access import issue, new_link, portal_url, store_link
+from huankuan.service_layer.robot_gate import ContactResult
 from huankuan.service_layer.unit_of_work import SqlUnitOfWork
 from huankuan.service_layer.workbench_gate import (
     CaseRules,
     Contact,
-    Result,
     blocked_message,
     decide,
     pick_contact,
@@ -108,7 +108,7 @@ def send_portal_link(
         check = decide(uow, contact, rules.profile(facts.jurisdiction))
         if not check.decision.allowed:
             keep(uow, contact, draft, cmd.actor, MessageStatus.BLOCKED, check=check)
-            record(uow, contact, check, Result("gate_blocked", connected=False), cmd.actor)
+            record(uow, contact, check, ContactResult("gate_blocked", connected=False), cmd.actor)
             uow.commit()
             raise ContactBlocked(
                 blocked_message("sending the debtor a portal link by sms", check.decision),

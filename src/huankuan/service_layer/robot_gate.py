@@ -1,6 +1,10 @@
-"""The compliance gate around the robot: which contact point a conversation uses, the gate's
-decision on it (stored with its canonical inputs, as every real attempt's is), the contact
-attempt the gate counts next time, and when a callback may happen."""
+"""The compliance gate around one contact made now — by the robot, or by an agent (the
+workbench builds on this module): which contact point a conversation uses, the gate's verdict
+(a preview for listings, or a decision stored with its canonical inputs, as every real
+attempt's is), the contact attempt the gate counts next time, and when a callback may happen.
+
+The debt is disclosed only to the debtor themself: a contact to anyone else is judged as the
+location call it must be."""
 
 from __future__ import annotations
 
@@ -60,7 +64,7 @@ class GateCheck:
 
 @dataclass(frozen=True, slots=True)
 class ContactRequest:
-    """One contact the robot wants to make now (or at `at`)."""
+    """One contact the robot or an agent wants to make now (or at `at`)."""
 
     facts: AccountFacts
     contact: ContactPoint
@@ -71,12 +75,21 @@ class ContactRequest:
     template: str = "robot_conversation"
 
 
-def check_contact(uow: SqlUnitOfWork, request: ContactRequest) -> GateCheck:
+def preview(uow: SqlUnitOfWork, request: ContactRequest) -> Decision:
+    """What the gate says about the contact now; nothing is stored (a listing is not a
+    contact)."""
+    history = contact_history(uow, request.facts.debtor_id, request.at)
+    return evaluate(
+        gate_attempt(request), history, gate_debtor(request.facts), request.profile, request.at
+    )
+
+
+def check_contact(uow: SqlUnitOfWork, request: ContactRequest, *, stage: str = STAGE) -> GateCheck:
     """Decide the contact and store the decision with its inputs (in the caller's
-    transaction)."""
-    attempt = _attempt(request)
-    debtor = _debtor(request.facts)
-    history = _history(uow, request.facts.debtor_id, request.at)
+    transaction); `stage` says who made it ("conversation": the robot; "agent")."""
+    attempt = gate_attempt(request)
+    debtor = gate_debtor(request.facts)
+    history = contact_history(uow, request.facts.debtor_id, request.at)
     decision = evaluate(attempt, history, debtor, request.profile, request.at)
     decision_id = f"GD-{uuid.uuid4().hex[:16]}"
     text = canonical_json(canonical_inputs(attempt, history, debtor, request.profile, request.at))
@@ -86,7 +99,7 @@ def check_contact(uow: SqlUnitOfWork, request: ContactRequest) -> GateCheck:
             action_id=request.action_id,
             debtor_id=request.facts.debtor_id,
             decided_at=_naive(request.at),
-            stage=STAGE,
+            stage=stage,
             profile=request.profile.label,
             profile_hash=request.profile.fingerprint,
             gate_version=gate_version(request.profile),
@@ -100,26 +113,72 @@ def check_contact(uow: SqlUnitOfWork, request: ContactRequest) -> GateCheck:
     return GateCheck(decision, decision_id)
 
 
+@dataclass(frozen=True, slots=True)
+class ContactResult:
+    """What became of an allowed contact, for the history the gate counts next time."""
+
+    outcome: str | None = None
+    connected: bool = True
+    conversation: bool = False
+
+
 def record_contact(
-    uow: SqlUnitOfWork, request: ContactRequest, check: GateCheck, attempt_id: str
+    uow: SqlUnitOfWork,
+    request: ContactRequest,
+    check: GateCheck,
+    attempt_id: str,
+    *,
+    result: ContactResult | None = None,
+    actor: str = "robot",
 ) -> None:
     """The contact attempt (refused ones too: the gate counts only allowed ones)."""
-    uow.contact_attempts.add(
+    add_attempt(
+        uow,
         attempt_id=attempt_id,
         action_id=request.action_id,
-        debtor_id=request.facts.debtor_id,
-        contact_id=request.contact.contact_id,
-        channel=request.channel.value,
-        at=_naive(request.at),
+        facts=request.facts,
+        point=request.contact,
+        channel=request.channel,
+        at=request.at,
+        check=check,
+        result=result or ContactResult(),
+        actor=actor,
+    )
+
+
+def add_attempt(
+    uow: SqlUnitOfWork,
+    *,
+    attempt_id: str,
+    action_id: str,
+    facts: AccountFacts,
+    point: ContactPoint,
+    channel: Channel,
+    at: datetime,
+    check: GateCheck,
+    result: ContactResult,
+    actor: str,
+) -> None:
+    """One contact attempt row: a refused one is `gate_blocked` and never connected; `result`
+    says what became of an allowed one."""
+    allowed = check.decision.allowed
+    uow.contact_attempts.add(
+        attempt_id=attempt_id,
+        action_id=action_id,
+        debtor_id=facts.debtor_id,
+        contact_id=point.contact_id,
+        channel=channel.value,
+        at=_naive(at),
         decision=check.decision.decision,
         rules=list(check.decision.rules),
-        outcome=None,
-        contact_role=request.contact.role.value,
+        outcome=result.outcome if allowed else "gate_blocked",
+        contact_role=point.role.value,
         direction="outbound",
-        connected=check.decision.allowed,
-        conversation=False,
-        debt_ids=[request.facts.account_id],
+        connected=result.connected and allowed,
+        conversation=result.conversation and allowed,
+        debt_ids=[facts.account_id],
         decision_id=check.decision_id,
+        actor=actor,
     )
 
 
@@ -134,20 +193,20 @@ def callback_time(
     wanted_clock = time.fromisoformat(clock) if clock else time(0, 0)
     wanted = datetime.combine(wanted_day, wanted_clock, tzinfo=zone).astimezone(UTC)
     start = max(wanted, request.at)
-    history = _history(uow, request.facts.debtor_id, start)
+    history = contact_history(uow, request.facts.debtor_id, start)
     return next_allowed_at(
-        _attempt(request), history, _debtor(request.facts), request.profile, start
+        gate_attempt(request), history, gate_debtor(request.facts), request.profile, start
     )
 
 
-def _attempt(request: ContactRequest) -> Attempt:
+def gate_attempt(request: ContactRequest) -> Attempt:
     contact = request.contact
     return Attempt(
         channel=request.channel,
         at=request.at,
         contact_role=contact.role,
         template=request.template,
-        discloses_debt=True,
+        discloses_debt=contact.role is ContactRole.SELF,
         contact_timezone=contact.timezone,
         contact_valid=contact.valid,
         contact_consent=contact.consent,
@@ -157,7 +216,7 @@ def _attempt(request: ContactRequest) -> Attempt:
     )
 
 
-def _debtor(facts: AccountFacts) -> GateDebtor:
+def gate_debtor(facts: AccountFacts) -> GateDebtor:
     reachable = any(
         point.role is ContactRole.SELF
         and point.kind is ContactKind.PHONE
@@ -170,7 +229,7 @@ def _debtor(facts: AccountFacts) -> GateDebtor:
     )
 
 
-def _history(uow: SqlUnitOfWork, debtor_id: str, at: datetime) -> list[ContactEvent]:
+def contact_history(uow: SqlUnitOfWork, debtor_id: str, at: datetime) -> list[ContactEvent]:
     return uow.robot_reads.contact_history(
         debtor_id, at - timedelta(days=HISTORY_DAYS), at + timedelta(seconds=1)
     )

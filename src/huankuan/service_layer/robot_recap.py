@@ -50,6 +50,7 @@ def queue_recap(
         conversation_id=recap.conversation_id,
         decision_id=check.decision_id,
         next_allowed_at=check.decision.next_allowed_at,
+        created_by="robot",
     )
     uow.outbox.add(message)
     _audit(uow, message, "message.queued")

@@ -169,6 +169,7 @@ class OutboxRepository:
                 provider_id=message.provider_id,
                 created_at=to_db_time(message.created_at),
                 sent_at=_naive(message.sent_at),
+                created_by=message.created_by,
             )
         )
 

@@ -36,7 +36,6 @@ from huankuan.adapters.storage.tables import (
     promises,
     repayment_plans,
 )
-from huankuan.domain.casework import QueuedMessage
 from huankuan.domain.errors import NotFound
 
 Row = dict[str, Any]
@@ -296,30 +295,5 @@ class SqlWorkbenchStore:
                 author=author,
                 body=body,
                 created_at=to_db_time(created_at),
-            )
-        )
-
-    def add_message(self, message: QueuedMessage, *, created_by: str) -> None:
-        """An outbound message with its author (the robot's recaps go through the outbox
-        repository, which predates the column)."""
-        moment = message.next_allowed_at
-        self._connection.execute(
-            insert(outbound_messages).values(
-                message_id=message.message_id,
-                account_id=message.account_id,
-                debtor_id=message.debtor_id,
-                contact_id=message.contact_id,
-                conversation_id=message.conversation_id,
-                channel=message.channel,
-                lang=message.lang,
-                template=message.template,
-                text=message.text,
-                content_verdict=message.content_verdict,
-                content_categories=json.dumps(list(message.content_categories)),
-                decision_id=message.decision_id,
-                status=message.status.value,
-                next_allowed_at=None if moment is None else to_db_time(moment),
-                created_at=to_db_time(message.created_at),
-                created_by=created_by,
             )
         )
