@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from huankuan.bootstrap import App
@@ -42,7 +43,9 @@ def create_app(application: App, *, preload_robot: bool = False) -> FastAPI:
             application.robot()
         yield
 
-    api = FastAPI(
+    # FastAPIOffline: /docs and /redoc load Swagger UI and ReDoc from the installed package
+    # (mounted at /static-offline-docs), never from a CDN.
+    api = FastAPIOffline(
         title="huankuan",
         summary="Compliance-first debt collection: cases, actions, promises, robot conversations, "
         "payments; the pages (agent workbench, supervisor, compliance, borrower portal).",

@@ -29,7 +29,7 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Paths that are not pages: the JSON API (bearer tokens), static files, the API docs.
-NOT_PAGES = ("/api/", "/static/", "/docs", "/openapi.json", "/redoc")
+NOT_PAGES = ("/api/", "/static/", "/static-offline-docs/", "/docs", "/openapi.json", "/redoc")
 
 
 class CsrfFailed(PermissionDenied):
