@@ -22,8 +22,8 @@ from huankuan.domain.conversations import AccountFacts
 from huankuan.domain.errors import InvalidInput
 from huankuan.domain.money import Money
 from huankuan.domain.users import Principal
-from huankuan.service_layer import handlers
 from huankuan.service_layer.agent_actions import authorized_case, case_facts, refusal, utc_now
+from huankuan.service_layer.agreements import record_agreed_plan, record_agreed_promise
 from huankuan.service_layer.conversations import build_context
 from huankuan.service_layer.unit_of_work import SqlUnitOfWork
 from huankuan.service_layer.workbench_gate import CaseRules
@@ -88,16 +88,8 @@ def record_promise(
         facts = case_facts(uow, case, cmd.account_id, now)
         context = policy_context(facts, rules, now)
         check_promise_limits(context, cmd.amount_minor, cmd)
-        promise_id = handlers.record_promise(
-            commands.RecordPromise(
-                account_id=facts.account_id,
-                amount_minor=cmd.amount_minor,
-                due_on=cmd.due_on,
-                promised_on=context.today,
-                actor=cmd.actor,
-            ),
-            uow=uow,
-            currency=facts.currency,
+        promise_id = record_agreed_promise(
+            uow, context, amount_minor=cmd.amount_minor, due_on=cmd.due_on, actor=cmd.actor
         )
         uow.commit()
     return promise_id
@@ -125,7 +117,7 @@ def record_plan(
         offer = _settlement(context, cmd) if cmd.kind == "settlement" else _plan(context, cmd)
         if not within_policy(context, offer):  # the policy's own final word
             raise refusal("the plan is outside the negotiation policy", "该方案超出协商政策范围")
-        plan_id = handlers.record_plan(_record(context, facts, offer, cmd.actor), uow=uow)
+        plan_id = record_agreed_plan(uow, context, offer, cmd.actor)
         uow.commit()
     return plan_id
 
@@ -235,22 +227,6 @@ def _first_due(context: ConversationContext, cmd: commands.RecordCasePlan, defau
             f"首期还款日须在 {context.today} 至 {latest} 之间（政策）",
         )
     return day
-
-
-def _record(
-    context: ConversationContext, facts: AccountFacts, offer: Offer, actor: str
-) -> commands.RecordPlan:
-    return commands.RecordPlan(
-        account_id=facts.account_id,
-        kind="settlement" if offer.kind == "settlement" else "instalments",
-        currency=context.currency,
-        down_payment_minor=offer.amount_minor,
-        down_payment_due_on=offer.due_on,
-        instalments=tuple((day, offer.instalment_minor) for day in offer.instalment_dates),
-        discount_minor=offer.discount_minor,
-        agreed_on=context.today,
-        actor=actor,
-    )
 
 
 def _en(amount: Money) -> str:

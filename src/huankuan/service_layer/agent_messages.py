@@ -12,13 +12,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from huankuan.adapters.channels.base import ChannelAdapter, DecisionLookup, OutboundMessage
+from huankuan.adapters.channels.base import ChannelAdapter, DecisionLookup
 from huankuan.adapters.channels.fake import fake_channels
 from huankuan.adapters.channels.templates import carries_link, language_of, render
 from huankuan.compliance.facts import screening_context
 from huankuan.dialogue.guard import ContentGuard
 from huankuan.domain import commands
-from huankuan.domain.casework import MessageStatus, QueuedMessage
+from huankuan.domain.casework import MessageStatus
 from huankuan.domain.conversations import AccountFacts
 from huankuan.domain.errors import ContactBlocked, ContentBlocked, NotFound
 from huankuan.domain.model import Channel
@@ -31,6 +31,7 @@ from huankuan.service_layer.agent_actions import (
     refusal,
     utc_now,
 )
+from huankuan.service_layer.outbox import Draft, outbound_message, queued_message
 from huankuan.service_layer.robot_gate import ContactResult, GateCheck, gate_attempt, gate_debtor
 from huankuan.service_layer.unit_of_work import SqlUnitOfWork
 from huankuan.service_layer.workbench_gate import (
@@ -79,28 +80,6 @@ class SentMessage:
     provider_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """A message ready to screen and send. `kept` is the text screened and kept in
-    `outbound_messages` when it must differ from what is sent: a portal link's token is sent to
-    the debtor, never stored (the kept text has the address without it)."""
-
-    template: str
-    lang: str
-    text: str
-    subject: str | None
-    kept: str | None = None
-
-    @property
-    def screened_text(self) -> str:
-        return self.text if self.kept is None else self.kept
-
-    @property
-    def stored_text(self) -> str:
-        body = self.screened_text
-        return body if self.subject is None else f"{self.subject}\n\n{body}"
-
-
 def send_message(
     cmd: commands.SendCaseMessage,
     *,
@@ -120,25 +99,40 @@ def send_message(
         contact = Contact(
             facts, point, channel, f"MSG-{uuid.uuid4().hex[:16]}", now, draft.template
         )
-        categories = screen(guard, draft, contact, rules)
-        if categories:
-            keep(uow, contact, draft, cmd.actor, MessageStatus.BLOCKED, categories=categories)
-            uow.commit()  # what was attempted, and by whom, is kept
-            raise content_blocked(categories)
-        check = decide(uow, contact, rules.profile(facts.jurisdiction))
-        if not check.decision.allowed:
-            keep(uow, contact, draft, cmd.actor, MessageStatus.BLOCKED, check=check)
-            record(uow, contact, check, ContactResult("gate_blocked", connected=False), cmd.actor)
-            uow.commit()
-            raise ContactBlocked(
-                blocked_message(f"sending {channel.value} to the debtor", check.decision),
-                check.decision.rules,
-                check.decision.next_allowed_at,
-            )
-        keep(uow, contact, draft, cmd.actor, MessageStatus.QUEUED, check=check)
+        doing = f"sending {channel.value} to the debtor"
+        check = clear_to_send(uow, contact, draft, cmd.actor, rules, guard, doing)
         provider_id = deliver(uow, contact, draft, check, cmd.actor, channels)
         uow.commit()
     return SentMessage(contact.action_id, MessageStatus.SENT.value, check.decision_id, provider_id)
+
+
+def clear_to_send(
+    uow: SqlUnitOfWork,
+    contact: Contact,
+    draft: Draft,
+    actor: str,
+    rules: CaseRules,
+    guard: ContentGuard,
+    doing: str,
+) -> GateCheck:
+    """The content guard, then the gate (`doing` says what for): a refusal by either keeps the
+    blocked message, commits (what was attempted, and by whom, is kept) and is raised."""
+    categories = screen(guard, draft, contact, rules)
+    if categories:
+        keep(uow, contact, draft, actor, MessageStatus.BLOCKED, categories=categories)
+        uow.commit()
+        raise content_blocked(categories)
+    check = decide(uow, contact, rules.profile(contact.facts.jurisdiction))
+    if not check.decision.allowed:
+        keep(uow, contact, draft, actor, MessageStatus.BLOCKED, check=check)
+        record(uow, contact, check, ContactResult("gate_blocked", connected=False), actor)
+        uow.commit()
+        raise ContactBlocked(
+            blocked_message(doing, check.decision),
+            check.decision.rules,
+            check.decision.next_allowed_at,
+        )
+    return check
 
 
 def content_blocked(categories: tuple[str, ...]) -> ContentBlocked:
@@ -224,22 +218,15 @@ def keep(
     categories: tuple[str, ...] = (),
     check: GateCheck | None = None,
 ) -> None:
-    message = QueuedMessage(
-        message_id=contact.action_id,
-        account_id=contact.facts.account_id,
-        debtor_id=contact.facts.debtor_id,
-        channel=contact.channel.value,
-        lang=draft.lang,
-        template=draft.template,
-        text=draft.stored_text,
-        content_verdict="violation" if categories else "ok",
-        created_at=contact.at,
-        status=status,
-        content_categories=categories,
-        contact_id=contact.point.contact_id,
-        decision_id=None if check is None else check.decision_id,
-        next_allowed_at=None if check is None else check.decision.next_allowed_at,
+    verdict = "violation" if categories else "ok"
+    message = queued_message(
+        contact,
+        draft,
+        status,
         created_by=actor,
+        verdict=verdict,
+        categories=categories,
+        check=check,
     )
     uow.outbox.add(message)
     details: dict[str, object] = {
@@ -265,19 +252,11 @@ def deliver(
     actor: str,
     channels: ChannelFactory,
 ) -> str:
+    """Keep the message as queued, send it, and record the contact; the provider's id."""
+    keep(uow, contact, draft, actor, MessageStatus.QUEUED, check=check)
     adapter = channels(uow.gate_decisions)[contact.channel]
-    delivery = adapter.send(  # checks the stored decision itself
-        OutboundMessage(
-            action_id=contact.action_id,
-            channel=contact.channel,
-            contact_id=contact.point.contact_id,
-            address=contact.point.value,
-            text=draft.text,
-            subject=draft.subject,
-            template=draft.template,
-            lang=draft.lang,
-        )
-    )
+    # The adapter checks the stored decision itself.
+    delivery = adapter.send(outbound_message(contact, draft))
     now: datetime = contact.at
     uow.outbox.mark_sent(contact.action_id, delivery.provider_id, now)
     result = ContactResult(delivery.outcome, delivery.connected, delivery.conversation)

@@ -67,41 +67,62 @@ def _iso(value: datetime | date | None) -> str | None:
     return _at(value).isoformat() if isinstance(value, datetime) else value.isoformat()
 
 
-def _attempt(row: Row) -> TimelineEntry:
+def _from_row(
+    row: Row,
+    kind: str,
+    *,
+    at: datetime | date,
+    entity_id: str,
+    actor: str | None = None,
+    status: str | None = None,
+    columns: tuple[str, ...] = (),
+    **converted: Any,
+) -> TimelineEntry:
+    """An entry built from one row: the named `columns` go into the details as stored, followed
+    by the `converted` values."""
     return TimelineEntry(
-        at=_at(row["at"]),
-        kind="contact_attempt",
+        at=_at(at),
+        kind=kind,
+        entity_id=entity_id,
+        actor=actor,
+        status=status,
+        details={**{name: row[name] for name in columns}, **converted},
+    )
+
+
+def _open_unless(ended_at: datetime | date | None, closed: str) -> str:
+    return "open" if ended_at is None else closed
+
+
+def _attempt(row: Row) -> TimelineEntry:
+    return _from_row(
+        row,
+        "contact_attempt",
+        at=row["at"],
         entity_id=row["attempt_id"],
         actor=row["actor"],
         status=row["decision"],
-        details={
-            "channel": row["channel"],
-            "direction": row["direction"],
-            "contact_id": row["contact_id"],
-            "contact_role": row["contact_role"],
-            "decision": row["decision"],
-            "rules": json.loads(row["rules"] or "[]"),
-            "outcome": row["outcome"],
-            "connected": row["connected"],
-            "conversation": bool(row["conversation"]),
-            "decision_id": row["decision_id"],
-            "action_id": row["action_id"],
-        },
+        columns=("channel", "direction", "contact_id", "contact_role", "decision"),
+        rules=json.loads(row["rules"] or "[]"),
+        outcome=row["outcome"],
+        connected=row["connected"],
+        conversation=bool(row["conversation"]),
+        decision_id=row["decision_id"],
+        action_id=row["action_id"],
     )
 
 
 def _payment(row: Row) -> TimelineEntry:
-    return TimelineEntry(
-        at=_at(row["received_at"]),
-        kind="payment",
+    return _from_row(
+        row,
+        "payment",
+        at=row["received_at"],
         entity_id=row["payment_id"],
         status=row["status"],
-        details={
-            "account_id": row["account_id"],
-            "amount_minor": int(row["amount_minor"]),
-            "currency": row["currency"],
-            "method": row["method"],
-        },
+        columns=("account_id",),
+        amount_minor=int(row["amount_minor"]),
+        currency=row["currency"],
+        method=row["method"],
     )
 
 
@@ -112,82 +133,91 @@ def _promises(store: SqlWorkbenchStore, account_ids: list[str]) -> list[Timeline
 
 
 def _promise(row: Row, made: datetime | None) -> TimelineEntry:
-    return TimelineEntry(
-        at=_at(made or row["promised_on"]),
-        kind="promise",
+    return _from_row(
+        row,
+        "promise",
+        at=made or row["promised_on"],
         entity_id=row["promise_id"],
         status=row["status"],
-        details={
-            "account_id": row["account_id"],
-            "amount_minor": int(row["amount_minor"]),
-            "currency": row["currency"],
-            "due_on": _iso(row["due_on"]),
-            "resolved_on": _iso(row["resolved_on"]),
-        },
+        columns=("account_id",),
+        amount_minor=int(row["amount_minor"]),
+        currency=row["currency"],
+        due_on=_iso(row["due_on"]),
+        resolved_on=_iso(row["resolved_on"]),
     )
 
 
 def _plan(row: Row) -> TimelineEntry:
     instalments = int(row["instalments_minor"] or 0)
-    return TimelineEntry(
-        at=_at(row["created_at"]),
-        kind="plan",
+    return _from_row(
+        row,
+        "plan",
+        at=row["created_at"],
         entity_id=row["plan_id"],
         status=row["status"],
-        details={
-            "account_id": row["account_id"],
-            "plan_kind": row["kind"],
-            "currency": row["currency"],
-            "down_payment_minor": int(row["down_payment_minor"]),
-            "down_payment_due_on": _iso(row["down_payment_due_on"]),
-            "instalment_count": int(row["instalment_count"] or 0),
-            "total_minor": int(row["down_payment_minor"]) + instalments,
-            "discount_minor": int(row["discount_minor"]),
-        },
+        columns=("account_id",),
+        plan_kind=row["kind"],
+        currency=row["currency"],
+        down_payment_minor=int(row["down_payment_minor"]),
+        down_payment_due_on=_iso(row["down_payment_due_on"]),
+        instalment_count=int(row["instalment_count"] or 0),
+        total_minor=int(row["down_payment_minor"]) + instalments,
+        discount_minor=int(row["discount_minor"]),
     )
 
 
 def _dispute(row: Row) -> TimelineEntry:
-    return TimelineEntry(
-        at=_at(row["opened_at"]),
-        kind="dispute",
-        entity_id=row["dispute_id"],
-        status="verified" if row["verified_at"] is not None else "open",
-        details={
-            "account_id": row["account_id"],
-            "reason": row["reason"],
-            "written": bool(row["written"]),
-            "verified_at": _iso(row["verified_at"]),
-        },
+    return _closable(
+        row,
+        "dispute",
+        since="opened_at",
+        until=("verified_at", "verified"),
+        columns=("account_id", "reason"),
+        written=bool(row["written"]),
     )
 
 
 def _complaint(row: Row) -> TimelineEntry:
-    return TimelineEntry(
-        at=_at(row["opened_at"]),
-        kind="complaint",
-        entity_id=row["complaint_id"],
-        status="resolved" if row["resolved_at"] is not None else "open",
-        details={
-            "channel": row["channel"],
-            "summary": row["summary"],
-            "resolved_at": _iso(row["resolved_at"]),
-        },
+    return _closable(
+        row,
+        "complaint",
+        since="opened_at",
+        until=("resolved_at", "resolved"),
+        columns=("channel", "summary"),
     )
 
 
 def _hold(row: Row) -> TimelineEntry:
-    return TimelineEntry(
-        at=_at(row["starts_at"]),
-        kind="hold",
-        entity_id=row["hold_id"],
-        status="ended" if row["ends_at"] is not None else "open",
-        details={
-            "hold_type": row["hold_type"],
-            "account_id": row["account_id"],
-            "reason": row["reason"],
-            "ends_at": _iso(row["ends_at"]),
-        },
+    return _closable(
+        row,
+        "hold",
+        since="starts_at",
+        until=("ends_at", "ended"),
+        columns=("hold_type", "account_id", "reason"),
+    )
+
+
+def _closable(
+    row: Row,
+    kind: str,
+    *,
+    since: str,
+    until: tuple[str, str],
+    columns: tuple[str, ...],
+    **converted: Any,
+) -> TimelineEntry:
+    """Disputes, complaints and holds: open from the `since` column until the `until` column
+    is set, then in the status `until` names; that instant ends the details."""
+    until_column, closed_status = until
+    return _from_row(
+        row,
+        kind,
+        at=row[since],
+        entity_id=row[f"{kind}_id"],
+        status=_open_unless(row[until_column], closed_status),
+        columns=columns,
+        **converted,
+        **{until_column: _iso(row[until_column])},
     )
 
 
@@ -197,7 +227,7 @@ def _handoff(handoff: Handoff) -> TimelineEntry:
         kind="handoff",
         entity_id=handoff.handoff_id,
         actor="robot" if handoff.conversation_id else None,
-        status="resolved" if handoff.resolved_at is not None else "open",
+        status=_open_unless(handoff.resolved_at, "resolved"),
         details={
             "reason": handoff.reason,
             "priority": handoff.priority.value,
@@ -208,34 +238,31 @@ def _handoff(handoff: Handoff) -> TimelineEntry:
 
 
 def _note(row: Row, scrub: Scrub) -> TimelineEntry:
-    return TimelineEntry(
-        at=_at(row["created_at"]),
-        kind="note",
+    return _from_row(
+        row,
+        "note",
+        at=row["created_at"],
         entity_id=row["note_id"],
         actor=row["author"],
-        details={"body": scrub(row["body"])},
+        body=scrub(row["body"]),
     )
 
 
 def _message(row: Row, scrub: Scrub) -> TimelineEntry:
-    return TimelineEntry(
-        at=_at(row["created_at"]),
-        kind="message",
+    return _from_row(
+        row,
+        "message",
+        at=row["created_at"],
         entity_id=row["message_id"],
         actor=row["created_by"],
         status=row["status"],
-        details={
-            "account_id": row["account_id"],
-            "channel": row["channel"],
-            "lang": row["lang"],
-            "template": row["template"],
-            "text": scrub(row["text"]),
-            "content_verdict": row["content_verdict"],
-            "content_categories": json.loads(row["content_categories"] or "[]"),
-            "decision_id": row["decision_id"],
-            "next_allowed_at": _iso(row["next_allowed_at"]),
-            "sent_at": _iso(row["sent_at"]),
-        },
+        columns=("account_id", "channel", "lang", "template"),
+        text=scrub(row["text"]),
+        content_verdict=row["content_verdict"],
+        content_categories=json.loads(row["content_categories"] or "[]"),
+        decision_id=row["decision_id"],
+        next_allowed_at=_iso(row["next_allowed_at"]),
+        sent_at=_iso(row["sent_at"]),
     )
 
 

@@ -112,18 +112,15 @@ def start_payment(
 def _store_intent(uow: SqlUnitOfWork, intent: PaymentIntent, actor: str, option: str) -> None:
     with uow:
         PaymentStore(uow.connection).add_intent(intent)
-        uow.audit.record(
-            actor=actor,
-            action="payment.intent_created",
-            entity_type="account",
-            entity_id=intent.account_id,
-            details={
-                "intent_id": intent.intent_id,
-                "option": option,
-                "amount_minor": intent.amount.minor,
-                "currency": intent.amount.currency,
-                "provider": intent.provider,
-            },
+        _audit(
+            uow,
+            actor,
+            "payment.intent_created",
+            intent,
+            option=option,
+            amount_minor=intent.amount.minor,
+            currency=intent.amount.currency,
+            provider=intent.provider,
         )
         uow.commit()
 
@@ -165,18 +162,15 @@ def _settle(
     if not store.mark_succeeded(intent.intent_id, now, payment_id):
         return WebhookOutcome(event.event_id, intent.intent_id, "duplicate", intent.payment_id)
     store.add_payment(payment_id, intent.account_id, intent.amount, now)
-    uow.audit.record(
-        actor=f"provider:{provider}",
-        action="payment.settled",
-        entity_type="account",
-        entity_id=intent.account_id,
-        details={
-            "intent_id": intent.intent_id,
-            "payment_id": payment_id,
-            "event_id": event.event_id,
-            "amount_minor": intent.amount.minor,
-            "currency": intent.amount.currency,
-        },
+    _audit(
+        uow,
+        f"provider:{provider}",
+        "payment.settled",
+        intent,
+        payment_id=payment_id,
+        event_id=event.event_id,
+        amount_minor=intent.amount.minor,
+        currency=intent.amount.currency,
     )
     return WebhookOutcome(event.event_id, intent.intent_id, "settled", payment_id)
 
@@ -190,14 +184,21 @@ def _fail(
 ) -> WebhookOutcome:
     if not store.mark_failed(intent.intent_id, uow.clock.now()):
         return WebhookOutcome(event.event_id, intent.intent_id, "ignored", intent.payment_id)
+    _audit(uow, f"provider:{provider}", "payment.failed", intent, event_id=event.event_id)
+    return WebhookOutcome(event.event_id, intent.intent_id, "failed")
+
+
+def _audit(
+    uow: SqlUnitOfWork, actor: str, action: str, intent: PaymentIntent, **details: object
+) -> None:
+    """A step in an intent's life, on its account's audit trail."""
     uow.audit.record(
-        actor=f"provider:{provider}",
-        action="payment.failed",
+        actor=actor,
+        action=action,
         entity_type="account",
         entity_id=intent.account_id,
-        details={"intent_id": intent.intent_id, "event_id": event.event_id},
+        details={"intent_id": intent.intent_id, **details},
     )
-    return WebhookOutcome(event.event_id, intent.intent_id, "failed")
 
 
 def intent_for_user(

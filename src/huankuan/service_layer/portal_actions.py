@@ -11,13 +11,13 @@ from datetime import date
 from huankuan.adapters.storage.portal_store import PortalStore
 from huankuan.compliance.profiles import OptOutRule, Profile
 from huankuan.dialogue.context import ConversationContext, Lang
-from huankuan.dialogue.policy.flow import agreement_outcome
 from huankuan.dialogue.policy.negotiation import Offer, check_promise, offer_ladder, within_policy
 from huankuan.domain import commands
 from huankuan.domain.errors import InvalidInput, OutsidePolicy
 from huankuan.domain.model import HoldType
 from huankuan.domain.portal import PortalScope
 from huankuan.service_layer import handlers
+from huankuan.service_layer.agreements import record_agreed_plan, record_agreed_promise
 from huankuan.service_layer.portal import PortalRules, account_owed, negotiation_context
 from huankuan.service_layer.unit_of_work import SqlUnitOfWork
 
@@ -81,16 +81,8 @@ def promise_to_pay(
             str(checked.problem), f"the promise is outside policy ({checked.problem})", counter
         )
     offer = checked.offer
-    return handlers.record_promise(
-        commands.RecordPromise(
-            account_id=str(context.account_id),
-            amount_minor=offer.amount_minor,
-            due_on=offer.due_on,
-            promised_on=context.today,
-            actor=scope.actor,
-        ),
-        uow=uow,
-        currency=context.currency,
+    return record_agreed_promise(
+        uow, context, amount_minor=offer.amount_minor, due_on=offer.due_on, actor=scope.actor
     )
 
 
@@ -129,24 +121,9 @@ def choose_plan(
     with uow:
         if PortalStore(uow.connection).active_plan(chosen) is not None:
             raise OutsidePolicy("plan_exists", "this account already has a plan in force")
-        plan_id = handlers.record_plan(_plan_command(context, offer, scope.actor), uow=uow)
+        plan_id = record_agreed_plan(uow, context, offer, scope.actor)
         uow.commit()
     return plan_id
-
-
-def _plan_command(context: ConversationContext, offer: Offer, actor: str) -> commands.RecordPlan:
-    agreed = agreement_outcome(context, offer)
-    return commands.RecordPlan(
-        account_id=str(context.account_id),
-        kind=str(agreed["kind"]),
-        currency=context.currency,
-        down_payment_minor=offer.amount_minor,
-        down_payment_due_on=offer.due_on,
-        instalments=tuple((day, offer.instalment_minor) for day in offer.instalment_dates),
-        discount_minor=offer.discount_minor,
-        agreed_on=context.today,
-        actor=actor,
-    )
 
 
 def dispute(

@@ -29,7 +29,7 @@ from huankuan.dialogue.guard import ContentGuard
 from huankuan.domain import commands
 from huankuan.domain.casework import MessageStatus
 from huankuan.domain.conversations import AccountFacts
-from huankuan.domain.errors import ContactBlocked, InvalidInput
+from huankuan.domain.errors import InvalidInput
 from huankuan.domain.model import Channel, ContactPoint
 from huankuan.domain.money import Money
 from huankuan.domain.portal import PortalLink
@@ -41,24 +41,14 @@ from huankuan.service_layer.agent_actions import (
     refusal,
     utc_now,
 )
-from huankuan.service_layer.agent_messages import (
-    ChannelFactory,
-    Draft,
-    content_blocked,
-    deliver,
-    keep,
-    screen,
-)
+from huankuan.service_layer.agent_messages import ChannelFactory, clear_to_send, deliver
+from huankuan.service_layer.outbox import Draft
 from huankuan.service_layer.portal_access import issue, new_link, portal_url, store_link
-from huankuan.service_layer.robot_gate import ContactResult
 from huankuan.service_layer.unit_of_work import SqlUnitOfWork
 from huankuan.service_layer.workbench_gate import (
     CaseRules,
     Contact,
-    blocked_message,
-    decide,
     pick_contact,
-    record,
 )
 
 TEMPLATE = "portal_invite"
@@ -100,23 +90,9 @@ def send_portal_link(
         )
         draft = _draft(facts, link, cmd.lang or language_of(facts.locale), settings, tokens)
         contact = Contact(facts, point, Channel.SMS, f"MSG-{uuid.uuid4().hex[:16]}", now, TEMPLATE)
-        categories = screen(guard, draft, contact, rules)
-        if categories:
-            keep(uow, contact, draft, cmd.actor, MessageStatus.BLOCKED, categories=categories)
-            uow.commit()  # what was attempted, and by whom, is kept; the link is not
-            raise content_blocked(categories)
-        check = decide(uow, contact, rules.profile(facts.jurisdiction))
-        if not check.decision.allowed:
-            keep(uow, contact, draft, cmd.actor, MessageStatus.BLOCKED, check=check)
-            record(uow, contact, check, ContactResult("gate_blocked", connected=False), cmd.actor)
-            uow.commit()
-            raise ContactBlocked(
-                blocked_message("sending the debtor a portal link by sms", check.decision),
-                check.decision.rules,
-                check.decision.next_allowed_at,
-            )
-        store_link(uow, link)
-        keep(uow, contact, draft, cmd.actor, MessageStatus.QUEUED, check=check)
+        doing = "sending the debtor a portal link by sms"
+        check = clear_to_send(uow, contact, draft, cmd.actor, rules, guard, doing)
+        store_link(uow, link)  # only now: a refused invitation leaves no link
         provider_id = deliver(uow, contact, draft, check, cmd.actor, channels)
         audit_case(
             uow,

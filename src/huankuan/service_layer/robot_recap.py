@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from huankuan.adapters.channels.base import OutboundMessage
 from huankuan.domain.casework import MessageStatus, QueuedMessage
+from huankuan.service_layer.outbox import Draft, outbound_message, queued_message
 from huankuan.service_layer.robot import ChannelFactory
 from huankuan.service_layer.robot_gate import (
     ContactRequest,
@@ -18,6 +19,7 @@ from huankuan.service_layer.robot_gate import (
     record_contact,
 )
 from huankuan.service_layer.unit_of_work import SqlUnitOfWork
+from huankuan.service_layer.workbench_gate import Contact
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,31 +36,37 @@ def queue_recap(
     uow: SqlUnitOfWork, request: ContactRequest, recap: Recap, channel: ChannelFactory | None
 ) -> QueuedMessage:
     check = check_contact(uow, request)
-    message = QueuedMessage(
-        message_id=request.action_id,
-        account_id=request.facts.account_id,
-        debtor_id=request.facts.debtor_id,
-        channel=request.channel.value,
-        lang=recap.lang,
-        template=recap.template,
-        text=recap.text,
-        content_verdict=recap.verdict,
-        created_at=request.at,
-        status=_status(check, recap),
-        content_categories=recap.categories,
-        contact_id=request.contact.contact_id,
-        conversation_id=recap.conversation_id,
-        decision_id=check.decision_id,
-        next_allowed_at=check.decision.next_allowed_at,
+    contact, draft = _contact_and_draft(request, recap)
+    message = queued_message(
+        contact,
+        draft,
+        _status(check, recap),
         created_by="robot",
+        verdict=recap.verdict,
+        categories=recap.categories,
+        check=check,
+        conversation_id=recap.conversation_id,
     )
     uow.outbox.add(message)
     _audit(uow, message, "message.queued")
     if message.status is MessageStatus.BLOCKED and not check.decision.allowed:
         record_contact(uow, request, check, f"ATT-{uuid.uuid4().hex[:12]}")
     if message.status is MessageStatus.QUEUED and channel is not None:
-        _send(uow, request, check, message, channel)
+        _send(uow, request, check, message, channel, outbound_message(contact, draft))
     return message
+
+
+def _contact_and_draft(request: ContactRequest, recap: Recap) -> tuple[Contact, Draft]:
+    """The recap in the outbox's terms: to whom, and what."""
+    contact = Contact(
+        request.facts,
+        request.contact,
+        request.channel,
+        request.action_id,
+        request.at,
+        recap.template,
+    )
+    return contact, Draft(recap.template, recap.lang, recap.text, None)
 
 
 def _status(check: GateCheck, recap: Recap) -> MessageStatus:
@@ -76,19 +84,9 @@ def _send(
     check: GateCheck,
     message: QueuedMessage,
     channel: ChannelFactory,
+    outbound: OutboundMessage,
 ) -> None:
-    adapter = channel(uow.gate_decisions)
-    delivery = adapter.send(
-        OutboundMessage(
-            action_id=message.message_id,
-            channel=request.channel,
-            contact_id=request.contact.contact_id,
-            address=request.contact.value,
-            text=message.text,
-            template=message.template,
-            lang=message.lang,
-        )
-    )
+    delivery = channel(uow.gate_decisions).send(outbound)
     uow.outbox.mark_sent(message.message_id, delivery.provider_id, request.at)
     record_contact(uow, request, check, f"ATT-{uuid.uuid4().hex[:12]}")
     message.status, message.provider_id = MessageStatus.SENT, delivery.provider_id

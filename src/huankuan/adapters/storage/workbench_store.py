@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, case, exists, func, insert, select
+from sqlalchemy import Connection, Select, case, exists, func, insert, select
 
 from huankuan.adapters.storage.repositories import to_db_time
 from huankuan.adapters.storage.tables import (
@@ -50,6 +50,13 @@ def _rows(result: Iterable[Any]) -> list[Row]:
 class SqlWorkbenchStore:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
+
+    def _one(self, query: Select[Any], missing: str) -> Row:
+        """The one row the query finds; NotFound(`missing`) when there is none."""
+        found = self._connection.execute(query).one_or_none()
+        if found is None:
+            raise NotFound(missing)
+        return dict(found._mapping)
 
     # -- the queue ------------------------------------------------------------------------------
     def latest_business_date(self) -> date | None:
@@ -109,23 +116,16 @@ class SqlWorkbenchStore:
 
     # -- cases ----------------------------------------------------------------------------------
     def case(self, case_id: str) -> Row:
-        found = self._connection.execute(
-            select(cases).where(cases.c.case_id == case_id)
-        ).one_or_none()
-        if found is None:
-            raise NotFound(f"no case {case_id!r}")
-        return dict(found._mapping)
+        return self._one(select(cases).where(cases.c.case_id == case_id), f"no case {case_id!r}")
 
     def case_of_account(self, account_id: str) -> Row:
         """The case of the account's debtor (NotFound: no such account, or no case for it)."""
-        found = self._connection.execute(
+        query = (
             select(cases)
             .join(accounts, accounts.c.debtor_id == cases.c.debtor_id)
             .where(accounts.c.account_id == account_id)
-        ).one_or_none()
-        if found is None:
-            raise NotFound(f"no account {account_id!r}")
-        return dict(found._mapping)
+        )
+        return self._one(query, f"no account {account_id!r}")
 
     def cases(self, assigned_to: str | None, limit: int, offset: int) -> list[Row]:
         """Cases with their debtor and how many accounts they hold, by case id; `assigned_to`
@@ -149,12 +149,8 @@ class SqlWorkbenchStore:
 
     # -- the debtor and the accounts ------------------------------------------------------------
     def debtor(self, debtor_id: str) -> Row:
-        found = self._connection.execute(
-            select(debtors).where(debtors.c.debtor_id == debtor_id)
-        ).one_or_none()
-        if found is None:
-            raise NotFound(f"no debtor {debtor_id!r}")
-        return dict(found._mapping)
+        query = select(debtors).where(debtors.c.debtor_id == debtor_id)
+        return self._one(query, f"no debtor {debtor_id!r}")
 
     def contact_points(self, debtor_id: str) -> list[Row]:
         query = (

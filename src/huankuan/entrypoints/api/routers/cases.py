@@ -4,13 +4,18 @@ staff read but never act. Personal data is masked unless revealed, and revealing
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
+from huankuan.bootstrap import App
 from huankuan.domain import commands
 from huankuan.domain.errors import ContentBlocked
+from huankuan.domain.users import Principal
+from huankuan.entrypoints.api.case_actions import CASE_ACTIONS, case_rules
 from huankuan.entrypoints.api.case_schemas import (
     AccountOut,
     CallLoggedOut,
@@ -38,42 +43,32 @@ from huankuan.entrypoints.api.case_schemas import (
     summary_out,
 )
 from huankuan.entrypoints.api.deps import AppDep, Operator, Reader
-from huankuan.entrypoints.api.portal_deps import portal_tokens
-from huankuan.service_layer import (
-    agent_actions,
-    agent_agreements,
-    agent_messages,
-    case_view,
-    portal_invite,
-)
+from huankuan.service_layer import case_view
 from huankuan.service_layer.cycle import today_for
-from huankuan.service_layer.workbench_gate import CaseRules, packaged_rules
 from huankuan.service_layer.workbench_queue import my_queue, queue_business_date
 
 router = APIRouter(tags=["cases"])
 CASE = "/api/cases/{case_id}"
+_Responses = dict[int | str, dict[str, Any]]
+_Endpoint = TypeVar("_Endpoint", bound=Callable[..., Any])
 
-_READ: dict[int | str, dict[str, Any]] = {
+_READ: _Responses = {
     401: {"description": "No API token, or an unknown or revoked one."},
     403: {"description": "The case is not assigned to you."},
     404: {"description": "No such case or account."},
 }
-_ACT: dict[int | str, dict[str, Any]] = {
+_ACT: _Responses = {
     **_READ,
     403: {"description": "The role may not act (compliance), or the case is not yours."},
     422: {"description": "Bad input, or outside the policy: the message names the limit."},
 }
-_GATED: dict[int | str, dict[str, Any]] = {
+_GATED: _Responses = {
     **_ACT,
     409: {
         "description": "The compliance gate blocks the contact now (`rules`, "
         "`next_allowed_at`), or the content guard blocks the text (`categories`)."
     },
 }
-
-
-def _rules(application: AppDep) -> CaseRules:
-    return packaged_rules(application.settings.robot_terms_file)
 
 
 @router.get("/api/cases", response_model=list[CaseSummaryOut], responses=_READ)
@@ -97,7 +92,7 @@ def get_queue(application: AppDep, user: Reader) -> QueueOut:
     checked by the gate now; those it blocks are listed apart with their next allowed time."""
     day = queue_business_date(application.uow(), today_for(application))
     queue = my_queue(
-        uow=application.uow(), principal=user, rules=_rules(application), business_date=day
+        uow=application.uow(), principal=user, rules=case_rules(application), business_date=day
     )
     return queue_out(queue)
 
@@ -107,7 +102,7 @@ def get_case(case_id: str, application: AppDep, user: Reader) -> CaseOut:
     """The case: debtor (masked), accounts and balances, holds in force, the gate's verdict on
     calling now, and the timeline newest first."""
     view = case_view.case_view(
-        case_id, uow=application.uow(), principal=user, rules=_rules(application)
+        case_id, uow=application.uow(), principal=user, rules=case_rules(application)
     )
     return case_out(view)
 
@@ -124,102 +119,82 @@ def reveal(case_id: str, body: RevealIn, application: AppDep, user: Reader) -> D
     return debtor_out(case_view.reveal_personal_data(cmd, uow=application.uow(), principal=user))
 
 
-@router.post(
-    f"{CASE}/outcomes",
-    status_code=status.HTTP_201_CREATED,
-    response_model=CallLoggedOut,
-    responses=_GATED,
-)
+def _post_created(
+    path: str, response_model: type[BaseModel] = Created, responses: _Responses = _ACT
+) -> Callable[[_Endpoint], _Endpoint]:
+    """An action on the case at `CASE/path`, answered 201."""
+    return router.post(
+        f"{CASE}/{path}",
+        status_code=status.HTTP_201_CREATED,
+        response_model=response_model,
+        responses=responses,
+    )
+
+
+def _act(
+    action: str,
+    command: Callable[..., object],
+    case_id: str,
+    body: BaseModel,
+    application: App,
+    user: Principal,
+) -> Any:
+    """Take the action with the command made of the body's fields, the case and the acting user;
+    the handler's answer."""
+    cmd = command(case_id, actor=user.actor, **body.model_dump())
+    return CASE_ACTIONS[action].run(cmd, application, user)
+
+
+@_post_created("outcomes", CallLoggedOut, _GATED)
 def log_outcome(case_id: str, body: OutcomeIn, application: AppDep, user: Operator) -> Any:
     """Log a call and its outcome; the gate decides the call now and its decision is stored."""
-    cmd = commands.LogCallOutcome(case_id, actor=user.actor, **body.model_dump())
-    logged = agent_actions.log_call_outcome(
-        cmd, uow=application.uow(), principal=user, rules=_rules(application)
-    )
+    logged = _act("outcomes", commands.LogCallOutcome, case_id, body, application, user)
     return CallLoggedOut.model_validate(logged, from_attributes=True)
 
 
-@router.post(
-    f"{CASE}/promises", status_code=status.HTTP_201_CREATED, response_model=Created, responses=_ACT
-)
+@_post_created("promises")
 def record_promise(case_id: str, body: PromiseIn, application: AppDep, user: Operator) -> Created:
     """A promise to pay within the negotiation policy (amount and date limits)."""
-    cmd = commands.RecordCasePromise(case_id, actor=user.actor, **body.model_dump())
-    promise_id = agent_agreements.record_promise(
-        cmd, uow=application.uow(), principal=user, rules=_rules(application)
+    return Created(
+        id=_act("promises", commands.RecordCasePromise, case_id, body, application, user)
     )
-    return Created(id=promise_id)
 
 
-@router.post(
-    f"{CASE}/plans", status_code=status.HTTP_201_CREATED, response_model=Created, responses=_ACT
-)
+@_post_created("plans")
 def record_plan(case_id: str, body: PlanIn, application: AppDep, user: Operator) -> Created:
     """An instalment plan or a settlement within the negotiation policy."""
-    cmd = commands.RecordCasePlan(case_id, actor=user.actor, **body.model_dump())
-    plan_id = agent_agreements.record_plan(
-        cmd, uow=application.uow(), principal=user, rules=_rules(application)
-    )
-    return Created(id=plan_id)
+    return Created(id=_act("plans", commands.RecordCasePlan, case_id, body, application, user))
 
 
-@router.post(
-    f"{CASE}/disputes", status_code=status.HTTP_201_CREATED, response_model=Created, responses=_ACT
-)
+@_post_created("disputes")
 def open_dispute(case_id: str, body: DisputeIn, application: AppDep, user: Operator) -> Created:
-    cmd = commands.OpenCaseDispute(case_id, actor=user.actor, **body.model_dump())
-    dispute_id = agent_actions.open_dispute(
-        cmd, uow=application.uow(), principal=user, rules=_rules(application)
-    )
-    return Created(id=dispute_id)
+    return Created(id=_act("disputes", commands.OpenCaseDispute, case_id, body, application, user))
 
 
-@router.post(
-    f"{CASE}/complaints",
-    status_code=status.HTTP_201_CREATED,
-    response_model=Created,
-    responses=_ACT,
-)
+@_post_created("complaints")
 def open_complaint(case_id: str, body: ComplaintIn, application: AppDep, user: Operator) -> Created:
-    cmd = commands.OpenCaseComplaint(case_id, actor=user.actor, **body.model_dump())
-    return Created(id=agent_actions.open_complaint(cmd, uow=application.uow(), principal=user))
+    return Created(
+        id=_act("complaints", commands.OpenCaseComplaint, case_id, body, application, user)
+    )
 
 
-@router.post(
-    f"{CASE}/holds", status_code=status.HTTP_201_CREATED, response_model=Created, responses=_ACT
-)
+@_post_created("holds")
 def place_hold(case_id: str, body: HoldIn, application: AppDep, user: Operator) -> Created:
-    cmd = commands.PlaceCaseHold(case_id, actor=user.actor, **body.model_dump())
-    return Created(id=agent_actions.place_hold(cmd, uow=application.uow(), principal=user))
+    return Created(id=_act("holds", commands.PlaceCaseHold, case_id, body, application, user))
 
 
-@router.post(
-    f"{CASE}/notes", status_code=status.HTTP_201_CREATED, response_model=Created, responses=_ACT
-)
+@_post_created("notes")
 def add_note(case_id: str, body: NoteIn, application: AppDep, user: Operator) -> Created:
-    cmd = commands.AddCaseNote(case_id, body.body, actor=user.actor)
-    return Created(id=agent_actions.add_note(cmd, uow=application.uow(), principal=user))
+    return Created(id=_act("notes", commands.AddCaseNote, case_id, body, application, user))
 
 
-@router.post(
-    f"{CASE}/messages",
-    status_code=status.HTTP_201_CREATED,
-    response_model=MessageSentOut,
-    responses=_GATED,
-)
+@_post_created("messages", MessageSentOut, _GATED)
 def send_message(case_id: str, body: MessageIn, application: AppDep, user: Operator) -> Any:
     """An SMS or email from a template or as free text: screened by the content guard (a
     violation is 409 with `categories` and an `explanation` in zh and en), then sent only if
     the gate allows the channel now."""
-    cmd = commands.SendCaseMessage(case_id, actor=user.actor, **body.model_dump())
     try:
-        sent = agent_messages.send_message(
-            cmd,
-            uow=application.uow(),
-            principal=user,
-            rules=_rules(application),
-            guard=application.robot().guard,
-        )
+        sent = _act("messages", commands.SendCaseMessage, case_id, body, application, user)
     except ContentBlocked as refused:
         return _content_blocked(refused)
     return MessageSentOut(
@@ -230,28 +205,14 @@ def send_message(case_id: str, body: MessageIn, application: AppDep, user: Opera
     )
 
 
-@router.post(
-    f"{CASE}/portal-links",
-    status_code=status.HTTP_201_CREATED,
-    response_model=PortalLinkSentOut,
-    responses=_GATED,
-)
+@_post_created("portal-links", PortalLinkSentOut, _GATED)
 def send_portal_link(case_id: str, body: PortalLinkIn, application: AppDep, user: Operator) -> Any:
     """A new borrower-portal link for an account of the case, sent by SMS to the debtor's own
     phone (template `portal_invite`): screened by the content guard, sent only if the gate
     allows the SMS now. The link exists only once its SMS has left; its token goes to the
     debtor's phone only (the answer names the link by its id)."""
-    cmd = commands.SendPortalLink(case_id, actor=user.actor, **body.model_dump())
     try:
-        sent = portal_invite.send_portal_link(
-            cmd,
-            uow=application.uow(),
-            principal=user,
-            rules=_rules(application),
-            guard=application.robot().guard,
-            settings=application.settings,
-            tokens=portal_tokens(application),
-        )
+        sent = _act("portal-links", commands.SendPortalLink, case_id, body, application, user)
     except ContentBlocked as refused:
         return _content_blocked(refused)
     return PortalLinkSentOut.model_validate(sent, from_attributes=True)

@@ -18,14 +18,19 @@ from fastapi.responses import RedirectResponse, Response
 from huankuan.dialogue.policy.negotiation import latest_promise_date
 from huankuan.domain.errors import InvalidInput, LinkUnusable, OutsidePolicy
 from huankuan.domain.money import Money
-from huankuan.domain.portal import WrongSecondFactor
+from huankuan.domain.portal import PortalScope, WrongSecondFactor
 from huankuan.entrypoints.api.portal_deps import PortalSession, portal_rules, portal_tokens
 from huankuan.entrypoints.web.deps import PageApp
 from huankuan.entrypoints.web.routes import portal_chat, portal_pay
-from huankuan.entrypoints.web.routes.portal_common import major_to_minor, page
+from huankuan.entrypoints.web.routes.portal_common import (
+    AccountForm,
+    form_page,
+    major_to_minor,
+    page,
+)
 from huankuan.entrypoints.web.security import LANG_COOKIE, PORTAL_COOKIE, cookie_flags
 from huankuan.service_layer import payments, portal_actions
-from huankuan.service_layer.portal import account_owed, negotiation_context, owed
+from huankuan.service_layer.portal import AccountOwed, account_owed, negotiation_context, owed
 from huankuan.service_layer.portal_access import check_link, verify
 
 router = APIRouter(include_in_schema=False)
@@ -91,10 +96,9 @@ def _promise_page(
         "limits": limits,
         "amount": typed[0],
         "due_on": typed[1],
-        "error": error,
         "counter": _counter(counter, owed_now.currency),
     }
-    return page(request, "portal/promise.html", values, status_code=422 if error else 200)
+    return form_page(request, "portal/promise.html", values, error)
 
 
 def _counter(counter: Mapping[str, object] | None, currency: str) -> dict[str, object] | None:
@@ -141,35 +145,31 @@ def promise(
     return RedirectResponse("/p/home?done=promise", status_code=303)
 
 
+def _plan_choices(
+    application: PageApp, scope: PortalScope, owed_now: AccountOwed
+) -> list[portal_actions.PlanChoice]:
+    if owed_now.plan is not None or owed_now.outstanding_minor <= 0:
+        return []
+    return portal_actions.plan_choices(
+        scope,
+        account_id=owed_now.account_id,
+        uow=application.uow(),
+        rules=portal_rules(application),
+    )
+
+
+_PLAN = AccountForm(
+    "portal/plan.html",
+    lambda application, scope, owed: {"choices": _plan_choices(application, scope, owed)},
+)
+_DISPUTE = AccountForm("portal/dispute.html")
+
+
 @router.get("/p/plan")
 def plan_form(
     request: Request, application: PageApp, scope: PortalSession, account: str | None = None
 ) -> Response:
-    return _plan_page(request, application, scope, account)
-
-
-def _plan_page(
-    request: Request,
-    application: PageApp,
-    scope: PortalSession,
-    account_id: str | None,
-    error: str | None = None,
-) -> Response:
-    owed_now = account_owed(scope, account_id, uow=application.uow())
-    choices = []
-    if owed_now.plan is None and owed_now.outstanding_minor > 0:
-        choices = portal_actions.plan_choices(
-            scope,
-            account_id=owed_now.account_id,
-            uow=application.uow(),
-            rules=portal_rules(application),
-        )
-    return page(
-        request,
-        "portal/plan.html",
-        {"account": owed_now, "choices": choices, "error": error},
-        status_code=422 if error else 200,
-    )
+    return _PLAN.show(request, application, scope, account)
 
 
 @router.post("/p/plan")
@@ -189,7 +189,8 @@ def choose_plan(
             rules=portal_rules(application),
         )
     except OutsidePolicy as refused:
-        return _plan_page(request, application, scope, account, f"portal_plan_{refused.problem}")
+        error = f"portal_plan_{refused.problem}"
+        return _PLAN.show(request, application, scope, account, error)
     return RedirectResponse("/p/pay?done=plan", status_code=303)
 
 
@@ -197,8 +198,7 @@ def choose_plan(
 def dispute_form(
     request: Request, application: PageApp, scope: PortalSession, account: str | None = None
 ) -> Response:
-    owed_now = account_owed(scope, account, uow=application.uow())
-    return page(request, "portal/dispute.html", {"account": owed_now})
+    return _DISPUTE.show(request, application, scope, account)
 
 
 @router.post("/p/dispute")
@@ -211,9 +211,7 @@ def dispute(
     account: Annotated[str | None, Form(max_length=64)] = None,
 ) -> Response:
     if reason not in portal_actions.DISPUTE_REASONS:
-        owed_now = account_owed(scope, account, uow=application.uow())
-        context = {"account": owed_now, "error": "portal_dispute_pick_reason"}
-        return page(request, "portal/dispute.html", context, status_code=422)
+        return _DISPUTE.show(request, application, scope, account, "portal_dispute_pick_reason")
     portal_actions.dispute(
         scope,
         account_id=account,
@@ -227,8 +225,14 @@ def dispute(
 
 @router.get("/p/contact-preferences")
 def preferences_form(request: Request, application: PageApp, scope: PortalSession) -> Response:
+    return _preferences_page(request, application, scope)
+
+
+def _preferences_page(
+    request: Request, application: PageApp, scope: PortalScope, error: str | None = None
+) -> Response:
     current = portal_actions.current_opt_outs(scope, uow=application.uow())
-    return page(request, "portal/preferences.html", {"current": current})
+    return form_page(request, "portal/preferences.html", {"current": current}, error)
 
 
 @router.post("/p/contact-preferences")
@@ -239,9 +243,7 @@ def preferences(
     choice: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
     if choice not in portal_actions.PREFERENCES:
-        current = portal_actions.current_opt_outs(scope, uow=application.uow())
-        context = {"current": current, "error": "portal_preferences_pick"}
-        return page(request, "portal/preferences.html", context, status_code=422)
+        return _preferences_page(request, application, scope, "portal_preferences_pick")
     portal_actions.contact_preference(
         scope, choice=choice, uow=application.uow(), rules=portal_rules(application)
     )

@@ -14,31 +14,23 @@ from huankuan.domain.errors import OutsidePolicy
 from huankuan.domain.payments import IntentStatus
 from huankuan.entrypoints.api.portal_deps import PortalSession, payment_provider
 from huankuan.entrypoints.web.deps import PageApp
-from huankuan.entrypoints.web.routes.portal_common import page
+from huankuan.entrypoints.web.routes.portal_common import AccountForm, page
 from huankuan.service_layer import payments
 from huankuan.service_layer.portal import account_owed
 
 router = APIRouter(include_in_schema=False)
 
 
+_PAY = AccountForm(
+    "portal/pay.html", lambda application, scope, owed: {"options": payments.pay_options(owed)}
+)
+
+
 @router.get("/p/pay")
 def pay_form(
     request: Request, application: PageApp, scope: PortalSession, account: str | None = None
 ) -> Response:
-    return _pay_page(request, application, scope, account)
-
-
-def _pay_page(
-    request: Request,
-    application: PageApp,
-    scope: PortalSession,
-    account_id: str | None,
-    error: str | None = None,
-) -> Response:
-    owed_now = account_owed(scope, account_id, uow=application.uow())
-    options = payments.pay_options(owed_now)
-    context = {"account": owed_now, "options": options, "error": error}
-    return page(request, "portal/pay.html", context, status_code=422 if error else 200)
+    return _PAY.show(request, application, scope, account)
 
 
 @router.post("/p/pay")
@@ -59,7 +51,7 @@ def pay(
             lang=request.state.lang,
         )
     except OutsidePolicy:
-        return _pay_page(request, application, scope, account, "portal_pay_pick")
+        return _PAY.show(request, application, scope, account, "portal_pay_pick")
     return RedirectResponse(started.checkout_url, status_code=303)
 
 

@@ -30,6 +30,18 @@ router = APIRouter(include_in_schema=False)
 TREND_CHOICES = (7, 14, 30, 60)
 PAGE = 50
 Text = Callable[..., str]
+# A trend chart's lines: (series name, `DayKpis` field, colour); series-4 is the alarming red.
+Lines = tuple[tuple[str, str, str], ...]
+_CONTACT_LINES: Lines = (
+    ("robot", "robot_contacts", "series-1"),
+    ("human", "human_contacts", "series-2"),
+    ("automated", "automated_contacts", "series-3"),
+)
+_PROMISE_LINES: Lines = (
+    ("made", "promises_made", "series-1"),
+    ("kept", "promises_kept", "series-2"),
+    ("broken", "promises_broken", "series-4"),
+)
 
 
 def _words(request: Request) -> Text:
@@ -115,7 +127,7 @@ def _charts(board: Dashboard, t: Text) -> dict[str, Any]:
             ),
         ],
         "trend": [
-            _contacts_chart(board, t, days),
+            _trend_chart(board, t, stacked_bar_chart, "contacts", _CONTACT_LINES),
             _figure(
                 line_chart,
                 "chart-rpc",
@@ -125,7 +137,7 @@ def _charts(board: Dashboard, t: Text) -> dict[str, Any]:
                 rpc,
                 y_max=100,
             ),
-            _promises_chart(board, t, days),
+            _trend_chart(board, t, line_chart, "promises", _PROMISE_LINES),
             *[_collected_chart(board, currency, t) for currency in board.currencies],
         ],
     }
@@ -151,36 +163,16 @@ def _rule_chart(chart_id: str, key: str, counts: Any, day: str, t: Text) -> Figu
     return _figure(bar_chart, chart_id, t(key), desc, bars, empty=t("sup_no_blocks"))
 
 
-def _contacts_chart(board: Dashboard, t: Text, days: int) -> Figure:
+def _trend_chart(
+    board: Dashboard, t: Text, draw: Callable[..., Markup], name: str, lines: Lines
+) -> Figure:
+    """A chart of KPIs over the trend's days, one series per line."""
     series = [
-        Series(t("sup_series_robot"), [k.robot_contacts for k in board.trend], "series-1"),
-        Series(t("sup_series_human"), [k.human_contacts for k in board.trend], "series-2"),
-        Series(t("sup_series_automated"), [k.automated_contacts for k in board.trend], "series-3"),
+        Series(t(f"sup_series_{label}"), [getattr(k, field) for k in board.trend], style)
+        for label, field, style in lines
     ]
-    return _figure(
-        stacked_bar_chart,
-        "chart-contacts",
-        t("sup_chart_contacts"),
-        t("sup_chart_contacts_desc", days=days),
-        _labels(board),
-        series,
-    )
-
-
-def _promises_chart(board: Dashboard, t: Text, days: int) -> Figure:
-    series = [
-        Series(t("sup_series_made"), [k.promises_made for k in board.trend], "series-1"),
-        Series(t("sup_series_kept"), [k.promises_kept for k in board.trend], "series-2"),
-        Series(t("sup_series_broken"), [k.promises_broken for k in board.trend], "series-4"),
-    ]
-    return _figure(
-        line_chart,
-        "chart-promises",
-        t("sup_chart_promises"),
-        t("sup_chart_promises_desc", days=days),
-        _labels(board),
-        series,
-    )
+    title, desc = t(f"sup_chart_{name}"), t(f"sup_chart_{name}_desc", days=len(board.trend))
+    return _figure(draw, f"chart-{name}", title, desc, _labels(board), series)
 
 
 def _collected_chart(board: Dashboard, currency: str, t: Text) -> Figure:
@@ -214,8 +206,7 @@ def assign_page(
 ) -> Response:
     filters = {"assignee": assignee, "bucket": bucket, "segment": segment}
     context = _assign_context(application, principal, filters, offset)
-    template = "supervisor/_cases.html" if _is_htmx(request) else "supervisor/assign.html"
-    return render(request, template, context)
+    return render(request, _assign_template(request), context)
 
 
 @router.post("/supervisor/assign")
@@ -241,14 +232,19 @@ def assign_post(
         )
     except (InvalidInput, NotFound, ConcurrentUpdate) as error:
         context = _assign_context(application, principal, filters, 0, error=str(error))
-        template = "supervisor/_cases.html" if _is_htmx(request) else "supervisor/assign.html"
-        return render(request, template, context, status_code=200 if _is_htmx(request) else 422)
+        status_code = 200 if _is_htmx(request) else 422
+        return render(request, _assign_template(request), context, status_code=status_code)
     message = t("sup_assigned_ok", n=len(done), username=username)
     if _is_htmx(request):
         context = _assign_context(application, principal, filters, 0, message=message)
         return render(request, "supervisor/_cases.html", context)
     query = urlencode({k: v for k, v in filters.items() if v} | {"done": len(done), "to": username})
     return RedirectResponse(f"/supervisor/assign?{query}", status_code=303)
+
+
+def _assign_template(request: Request) -> str:
+    """htmx swaps only the case list; a plain request gets the whole page."""
+    return "supervisor/_cases.html" if _is_htmx(request) else "supervisor/assign.html"
 
 
 def _assign_context(

@@ -24,21 +24,14 @@ from huankuan.domain.errors import ContactBlocked, ContentBlocked, InvalidInput,
 from huankuan.domain.model import Channel, HoldType
 from huankuan.domain.money import Money
 from huankuan.domain.users import OPERATOR_ROLES, Principal
-from huankuan.entrypoints.api.portal_deps import portal_tokens
+from huankuan.entrypoints.api.case_actions import CASE_ACTIONS, case_rules
 from huankuan.entrypoints.web.deps import AgentPage, PageApp, PageUser
 from huankuan.entrypoints.web.i18n import catalog, translate
 from huankuan.entrypoints.web.templating import local_time, render
-from huankuan.service_layer import (
-    agent_actions,
-    agent_agreements,
-    agent_messages,
-    case_view,
-    portal_invite,
-)
+from huankuan.service_layer import agent_actions, case_view
 from huankuan.service_layer.agent_actions import CALL_OUTCOMES, COMPLAINT_CHANNELS
 from huankuan.service_layer.case_view import DebtorView
 from huankuan.service_layer.cycle import today_for
-from huankuan.service_layer.workbench_gate import CaseRules, packaged_rules
 from huankuan.service_layer.workbench_queue import Queue, my_queue, queue_business_date
 
 router = APIRouter(include_in_schema=False)
@@ -80,7 +73,7 @@ def queue_items(request: Request, principal: AgentPage, application: PageApp) ->
 def _queue_context(request: Request, application: App, principal: Principal) -> dict[str, Any]:
     day = queue_business_date(application.uow(), today_for(application))
     queue: Queue = my_queue(
-        uow=application.uow(), principal=principal, rules=_rules(application), business_date=day
+        uow=application.uow(), principal=principal, rules=case_rules(application), business_date=day
     )
     return {"queue": queue, "label": _label_for(request)}
 
@@ -126,12 +119,13 @@ def act(
     application: PageApp,
     values: FormValues,
 ) -> Response:
-    handler = ACTIONS.get(action)
-    if handler is None:
+    to_command = ACTIONS.get(action)
+    if to_command is None:
         raise NotFound(f"no action {action!r}")
     lang = getattr(request.state, "lang", "zh")
     try:
-        handler(application, principal, case_id, values)
+        cmd = to_command(application, principal, case_id, values)
+        CASE_ACTIONS[action].run(cmd, application, principal)
     except ContentBlocked as refused:
         message, status = refused.explanation.get(lang, str(refused)), 409
     except ContactBlocked as blocked:
@@ -165,7 +159,7 @@ def _case_page(
     status_code: int = 200,
 ) -> Response:
     view = case_view.case_view(
-        case_id, uow=application.uow(), principal=principal, rules=_rules(application)
+        case_id, uow=application.uow(), principal=principal, rules=case_rules(application)
     )
     context = {
         "case": view,
@@ -189,135 +183,99 @@ def _case_page(
 # -- the actions: form fields to commands ---------------------------------------------------------
 
 
-def _log_outcome(application: App, principal: Principal, case_id: str, values: Values) -> None:
-    agent_actions.log_call_outcome(
-        commands.LogCallOutcome(
-            case_id,
-            values.get("outcome", ""),
-            account_id=values.get("account_id") or None,
-            action_id=values.get("action_id") or None,
-            note=values.get("note"),
-            actor=principal.actor,
-        ),
-        uow=application.uow(),
-        principal=principal,
-        rules=_rules(application),
+def _log_outcome(application: App, principal: Principal, case_id: str, values: Values) -> object:
+    return commands.LogCallOutcome(
+        case_id,
+        values.get("outcome", ""),
+        account_id=_optional(values, "account_id"),
+        action_id=_optional(values, "action_id"),
+        note=values.get("note"),
+        actor=principal.actor,
     )
 
 
-def _promise(application: App, principal: Principal, case_id: str, values: Values) -> None:
+def _promise(application: App, principal: Principal, case_id: str, values: Values) -> object:
     account_id = _required(values, "account_id")
     currency = _currency(application, principal, account_id)
-    agent_agreements.record_promise(
-        commands.RecordCasePromise(
-            case_id,
-            account_id,
-            _money(values, "amount", currency, required=True) or 0,
-            _date(values, "due_on", required=True) or date.min,
-            actor=principal.actor,
-        ),
-        uow=application.uow(),
-        principal=principal,
-        rules=_rules(application),
+    return commands.RecordCasePromise(
+        case_id,
+        account_id,
+        _money(values, "amount", currency, required=True) or 0,
+        _date(values, "due_on", required=True) or date.min,
+        actor=principal.actor,
     )
 
 
-def _plan(application: App, principal: Principal, case_id: str, values: Values) -> None:
+def _plan(application: App, principal: Principal, case_id: str, values: Values) -> object:
     account_id = _required(values, "account_id")
     currency = _currency(application, principal, account_id)
-    agent_agreements.record_plan(
-        commands.RecordCasePlan(
-            case_id,
-            account_id,
-            values.get("kind", ""),
-            term=_integer(values, "term") or 0,
-            down_payment_minor=_money(values, "down_payment", currency),
-            discount_minor=_money(values, "discount", currency) or 0,
-            first_due_on=_date(values, "first_due_on"),
-            actor=principal.actor,
-        ),
-        uow=application.uow(),
-        principal=principal,
-        rules=_rules(application),
+    return commands.RecordCasePlan(
+        case_id,
+        account_id,
+        values.get("kind", ""),
+        term=_integer(values, "term") or 0,
+        down_payment_minor=_money(values, "down_payment", currency),
+        discount_minor=_money(values, "discount", currency) or 0,
+        first_due_on=_date(values, "first_due_on"),
+        actor=principal.actor,
     )
 
 
-def _message(application: App, principal: Principal, case_id: str, values: Values) -> None:
-    agent_messages.send_message(
-        commands.SendCaseMessage(
-            case_id,
-            values.get("channel", ""),
-            template=values.get("template") or None,
-            text=values.get("text") or None,
-            subject=values.get("subject") or None,
-            lang=values.get("lang") or None,
-            account_id=values.get("account_id") or None,
-            actor=principal.actor,
-        ),
-        uow=application.uow(),
-        principal=principal,
-        rules=_rules(application),
-        guard=application.robot().guard,
+def _message(application: App, principal: Principal, case_id: str, values: Values) -> object:
+    return commands.SendCaseMessage(
+        case_id,
+        values.get("channel", ""),
+        template=_optional(values, "template"),
+        text=_optional(values, "text"),
+        subject=_optional(values, "subject"),
+        lang=_optional(values, "lang"),
+        account_id=_optional(values, "account_id"),
+        actor=principal.actor,
     )
 
 
-def _portal_link(application: App, principal: Principal, case_id: str, values: Values) -> None:
-    portal_invite.send_portal_link(
-        commands.SendPortalLink(
-            case_id,
-            account_id=values.get("account_id") or None,
-            lang=values.get("lang") or None,
-            actor=principal.actor,
-        ),
-        uow=application.uow(),
-        principal=principal,
-        rules=_rules(application),
-        guard=application.robot().guard,
-        settings=application.settings,
-        tokens=portal_tokens(application),
+def _portal_link(application: App, principal: Principal, case_id: str, values: Values) -> object:
+    return commands.SendPortalLink(
+        case_id,
+        account_id=_optional(values, "account_id"),
+        lang=_optional(values, "lang"),
+        actor=principal.actor,
     )
 
 
-def _note(application: App, principal: Principal, case_id: str, values: Values) -> None:
-    cmd = commands.AddCaseNote(case_id, values.get("body", ""), actor=principal.actor)
-    agent_actions.add_note(cmd, uow=application.uow(), principal=principal)
+def _note(application: App, principal: Principal, case_id: str, values: Values) -> object:
+    return commands.AddCaseNote(case_id, values.get("body", ""), actor=principal.actor)
 
 
-def _dispute(application: App, principal: Principal, case_id: str, values: Values) -> None:
-    agent_actions.open_dispute(
-        commands.OpenCaseDispute(
-            case_id,
-            _required(values, "account_id"),
-            values.get("reason", ""),
-            written=values.get("written") in ("yes", "on", "true"),
-            actor=principal.actor,
-        ),
-        uow=application.uow(),
-        principal=principal,
-        rules=_rules(application),
+def _dispute(application: App, principal: Principal, case_id: str, values: Values) -> object:
+    return commands.OpenCaseDispute(
+        case_id,
+        _required(values, "account_id"),
+        values.get("reason", ""),
+        written=values.get("written") in ("yes", "on", "true"),
+        actor=principal.actor,
     )
 
 
-def _complaint(application: App, principal: Principal, case_id: str, values: Values) -> None:
-    cmd = commands.OpenCaseComplaint(
+def _complaint(application: App, principal: Principal, case_id: str, values: Values) -> object:
+    return commands.OpenCaseComplaint(
         case_id, values.get("channel", ""), values.get("summary", ""), actor=principal.actor
     )
-    agent_actions.open_complaint(cmd, uow=application.uow(), principal=principal)
 
 
-def _hold(application: App, principal: Principal, case_id: str, values: Values) -> None:
-    cmd = commands.PlaceCaseHold(
+def _hold(application: App, principal: Principal, case_id: str, values: Values) -> object:
+    return commands.PlaceCaseHold(
         case_id,
         values.get("hold_type", ""),
         values.get("reason", ""),
         days=_integer(values, "days"),
-        account_id=values.get("account_id") or None,
+        account_id=_optional(values, "account_id"),
         actor=principal.actor,
     )
-    agent_actions.place_hold(cmd, uow=application.uow(), principal=principal)
 
 
-ACTIONS: dict[str, Callable[[App, Principal, str, Values], None]] = {
+# The command each action's form makes; CASE_ACTIONS runs it.
+ACTIONS: dict[str, Callable[[App, Principal, str, Values], object]] = {
     "outcomes": _log_outcome,
     "promises": _promise,
     "plans": _plan,
@@ -331,10 +289,6 @@ ACTIONS: dict[str, Callable[[App, Principal, str, Values], None]] = {
 
 
 # -- helpers ----------------------------------------------------------------------------------
-
-
-def _rules(application: App) -> CaseRules:
-    return packaged_rules(application.settings.robot_terms_file)
 
 
 def _label_for(request: Request) -> Callable[[str, object], str]:
@@ -371,7 +325,7 @@ def _gate_refusal(
     if blocked.next_allowed_at is None:
         return message
     zone = case_view.case_view(
-        case_id, uow=application.uow(), principal=principal, rules=_rules(application)
+        case_id, uow=application.uow(), principal=principal, rules=case_rules(application)
     ).debtor.timezone
     when = local_time(blocked.next_allowed_at, zone)
     return f"{message} {translate('wb_refused_when', lang, when=when)}"
@@ -387,6 +341,10 @@ def _in_language(message: str, lang: str) -> str:
 
 def _currency(application: App, principal: Principal, account_id: str) -> str:
     return case_view.account_view(account_id, uow=application.uow(), principal=principal).currency
+
+
+def _optional(values: Values, name: str) -> str | None:
+    return values.get(name) or None
 
 
 def _required(values: Values, name: str) -> str:
