@@ -2,7 +2,8 @@
 starlette's TestClient, no network, no browser), on SQLite seeded with the demo (2,000 accounts,
 the day's cycle, agent work assigned). What is measured is what the server does per request:
 session check, the service-layer reads (the queue's gate re-check of each item, the case's
-timeline, the dashboard's aggregations), and rendering.
+timeline, the dashboard's aggregations), and rendering. The day's due actions are dispatched
+through the fake channels first, so that contacts, gate decisions and audit rows exist.
 
     .venv/bin/python -m benchmarks.web [--requests 100] [--accounts 2000]
 """
@@ -35,9 +36,11 @@ def measure(requests: int, accounts: int) -> list[str]:
     from huankuan.adapters.clock import FakeClock
     from huankuan.adapters.storage.database import make_engine
     from huankuan.bootstrap import App
+    from huankuan.compliance.content import build_guard
     from huankuan.config import Settings
     from huankuan.entrypoints.api.app import create_app
     from huankuan.service_layer.demo_data import seed_demo
+    from huankuan.service_layer.dispatch import dispatch
 
     lines: list[str] = []
     with tempfile.TemporaryDirectory() as scratch:
@@ -55,8 +58,10 @@ def measure(requests: int, accounts: int) -> list[str]:
             workdir=Path(scratch),
             password_for=lambda _: PASSWORD,
         )
+        dispatched = dispatch(application, ON, guard=build_guard(None)).report
         lines.append(
-            f"demo data: {accounts:,} accounts seeded in {time.perf_counter() - started:.1f} s"
+            f"demo data: {accounts:,} accounts seeded and the day's due actions dispatched "
+            f"({dispatched.sent:,} sent) in {time.perf_counter() - started:.1f} s"
         )
         queue_size = len(demo.assigned["agent1"])
         pages = [
