@@ -91,7 +91,7 @@ def measure(requests: int, accounts: int) -> list[str]:
             ("supervisor1", "/supervisor/assign", "assignment"),
             ("compliance1", "/compliance", "compliance views (audit chain verified)"),
         ]
-        app = create_app(application)
+        app = create_app(application, freeze_startup=True)  # as `huankuan serve` makes it
         # The app started as uvicorn starts it (its lifespan runs), then each user signed in.
         with TestClient(app):
             clients = {user: _signed_in(TestClient(app), user) for user, _, _ in pages}

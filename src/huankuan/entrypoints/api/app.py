@@ -34,19 +34,25 @@ from huankuan.entrypoints.web.app import install_web
 log = logging.getLogger("huankuan.api")
 
 
-def create_app(application: App, *, preload_robot: bool = False) -> FastAPI:
+def create_app(
+    application: App, *, preload_robot: bool = False, freeze_startup: bool = False
+) -> FastAPI:
     """The FastAPI app over `application` (its database, clock and robot). `preload_robot`
-    loads the NLU and the guard at start-up rather than on the first conversation."""
+    loads the NLU and the guard at start-up rather than on the first conversation;
+    `freeze_startup` (a long-running server) freezes what start-up built out of the garbage
+    collector."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if preload_robot:
             application.robot()
-        # What exists now (modules, the robot's models, rule files) lives as long as the process:
-        # freezing it keeps it out of the cyclic collector's full passes, which otherwise stall
-        # a request by ~150 ms every few dozen requests (benchmarks/web.py).
-        gc.collect()
-        gc.freeze()
+        if freeze_startup:
+            # What exists now (modules, the robot's models, rule files) lives as long as the
+            # server: freezing it keeps it out of the cyclic collector's full passes, which
+            # otherwise stall a request by ~150 ms every few dozen (benchmarks/web.py). Not in
+            # tests, where many apps come and go and frozen garbage would never be freed.
+            gc.collect()
+            gc.freeze()
         yield
 
     # FastAPIOffline: /docs and /redoc load Swagger UI and ReDoc from the installed package

@@ -104,7 +104,7 @@ def serve(
     application = bootstrap()
     if "public_url" not in application.settings.model_fields_set:
         application.settings.public_url = f"http://{host}:{port}"
-    api = create_app(application, preload_robot=True)
+    api = create_app(application, preload_robot=True, freeze_startup=True)
     console.print(f"huankuan on http://{host}:{port}/ (API docs: /docs)")
     uvicorn.run(api, host=host, port=port, log_config=uvicorn_log_config())
 
