@@ -215,3 +215,17 @@ def test_it_applies_a_rule_only_in_its_context() -> None:
     assert guard.screen(text, "zh", ScreeningContext(time_barred=True)).verdict == "violation"
     assert guard.screen(text, "zh", ScreeningContext(time_barred=False)).verdict == "ok"
     assert guard.screen(text, "zh").verdict == "ok"
+
+
+# ------------------------------------------------------------------------------ identifiers
+@pytest.mark.parametrize(
+    "text",
+    ["订单号 SB20261128 请核对", "参考编号 TMD0042", "Reference CNM7781, account A00250B"],
+)
+def test_it_does_not_read_an_identifier_as_slang(text: str) -> None:
+    assert _rule_categories(text) == ()
+
+
+@pytest.mark.parametrize("text", ["你个sb", "SB，赶紧还钱", "tmd还不还"])
+def test_it_still_reads_the_slang_insults(text: str) -> None:
+    assert "profanity_insult" in _rule_categories(text)
