@@ -110,6 +110,7 @@ payments = Table(
     Column("alloc_principal_minor", Money),
     Column("unapplied_minor", Money),
     Column("allocated_on", Date),
+    Index("ix_payments_received_at", "received_at"),
 )
 
 promises = Table(
@@ -123,6 +124,8 @@ promises = Table(
     Column("due_on", Date, nullable=False),
     Column("status", String(8), nullable=False, server_default="open"),
     Column("resolved_on", Date),
+    Index("ix_promises_promised_on", "promised_on"),
+    Index("ix_promises_resolved_on", "resolved_on"),
 )
 
 repayment_plans = Table(
@@ -183,6 +186,8 @@ contact_attempts = Table(
     Column("debt_ids", Text, nullable=False, server_default="[]"),  # JSON list of account ids
     Column("decision_id", String(64)),
     Column("actor", String(80)),  # who made it: "robot", "user:<name>", "system"; null on old rows
+    # The supervisor's KPIs read contacts, payments, promises and complaints by date window.
+    Index("ix_contact_attempts_at", "at"),
 )
 
 # The proof: every gate decision on a real attempt (at dispatch), with the canonical JSON of
@@ -226,6 +231,7 @@ complaints = Table(
     Column("channel", String(16), nullable=False),
     Column("summary", Text, nullable=False),
     Column("resolved_at", DateTime),
+    Index("ix_complaints_opened_at", "opened_at"),
 )
 
 account_states = Table(
