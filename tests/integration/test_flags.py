@@ -180,6 +180,12 @@ def test_it_closes_a_self_harm_flag_only_with_the_welfare_follow_up(flagged: App
     )
     assert done.resolution_note == "called back; hotline given" and done.resolved_at == AT
     assert "flag.resolved" in audit_actions(flagged)
+    assert "handoff.resolved" in audit_actions(flagged), "the hand-off is dealt with too"
+    with flagged.engine.connect() as connection:
+        closed = connection.execute(
+            select(handoffs.c.resolved_at).where(handoffs.c.handoff_id == "HO1")
+        ).scalar_one()
+    assert closed is not None
     resolved = list_flags(uow=flagged.uow(), principal=SUPERVISOR, status="resolved")
     assert [f.flag_id for f in resolved.flags] == [handoff.flag_id]
     assert list_flags(uow=flagged.uow(), principal=SUPERVISOR).total == 3

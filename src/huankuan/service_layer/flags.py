@@ -179,8 +179,25 @@ def resolve_flag(
             entity_id=flag.case_id,
             details={"flag_id": flag.flag_id, "kind": flag.kind, "resolution": cmd.resolution},
         )
+        _close_handoff(uow, store, flag, cmd.actor, now)
         uow.commit()
         return _flag(store.get(cmd.flag_id))
+
+
+def _close_handoff(
+    uow: SqlUnitOfWork, store: SqlFlagStore, flag: Flag, actor: str, now: datetime
+) -> None:
+    """The follow-up a hand-off's flag records is the hand-off dealt with: it leaves the
+    agents' queues."""
+    if flag.source_type != "handoff" or not store.close_handoff(flag.source_id, now):
+        return
+    uow.audit.record(
+        actor=actor,
+        action="handoff.resolved",
+        entity_type="case",
+        entity_id=flag.case_id,
+        details={"handoff_id": flag.source_id, "flag_id": flag.flag_id},
+    )
 
 
 def _check_resolution(flag: Flag, resolution: str) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.elements import ColumnElement
 
+from huankuan.adapters.storage.repositories import to_db_time
 from huankuan.adapters.storage.tables import (
     cases,
     conversation_events,
@@ -167,6 +168,15 @@ class SqlFlagStore:
             update(flag_reviews)
             .where(flag_reviews.c.flag_id == flag_id, flag_reviews.c.status == "open")
             .values(status="resolved", **values)
+        )
+        return result.rowcount == 1
+
+    def close_handoff(self, handoff_id: str, at: datetime) -> bool:
+        """Mark the hand-off dealt with, if it is still open (False: it was already)."""
+        result = self._connection.execute(
+            update(handoffs)
+            .where(handoffs.c.handoff_id == handoff_id, handoffs.c.resolved_at.is_(None))
+            .values(resolved_at=to_db_time(at))
         )
         return result.rowcount == 1
 
