@@ -113,6 +113,7 @@ def test_it_lists_recent_decisions_filtered_by_decision_and_rule(
     assert [d.decision_id for d in by_rule.decisions] == [block.decision_id]
     assert recent_decisions(uow=app.uow(), principal=AUDITOR, rule=rule[:-2]).total == 0
     assert recent_decisions(uow=app.uow(), principal=AUDITOR, stage="dispatch").total == 0
+    assert recent_decisions(uow=app.uow(), principal=AUDITOR, stage="agent").total == 0
     for bad in ({"decision": "maybe"}, {"stage": "later"}, {"limit": 0}, {"offset": -1}):
         with pytest.raises(InvalidInput):
             recent_decisions(uow=app.uow(), principal=AUDITOR, **bad)  # type: ignore[arg-type]

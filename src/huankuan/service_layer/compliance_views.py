@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 AUDITORS = frozenset({Role.COMPLIANCE, Role.SUPERVISOR, Role.ADMIN})
 DECISIONS = ("allow", "block")
-STAGES = ("dispatch", "conversation")
+STAGES = ("dispatch", "conversation", "agent")  # who the gate decided for: dispatch, robot, agent
 MAX_PAGE = 500
 
 

@@ -113,7 +113,7 @@ def recent_decisions(
     user: Auditor,
     decision: Literal["allow", "block"] | None = None,
     rule: Annotated[str | None, Query(min_length=1, max_length=96)] = None,
-    stage: Literal["dispatch", "conversation"] | None = None,
+    stage: Literal["dispatch", "conversation", "agent"] | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Any:
