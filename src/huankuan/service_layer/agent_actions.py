@@ -21,13 +21,12 @@ from huankuan.domain.model import Channel, HoldType
 from huankuan.domain.users import Principal
 from huankuan.service_layer import handlers
 from huankuan.service_layer.access import authorize_case
-from huankuan.service_layer.robot_gate import ContactResult
+from huankuan.service_layer.robot_gate import ContactResult, blocked_message
 from huankuan.service_layer.unit_of_work import SqlUnitOfWork
 from huankuan.service_layer.workbench_gate import (
     HUMAN_CHANNELS,
     CaseRules,
     Contact,
-    blocked_message,
     decide,
     pick_contact,
     record,

@@ -32,12 +32,17 @@ from huankuan.service_layer.agent_actions import (
     utc_now,
 )
 from huankuan.service_layer.outbox import Draft, outbound_message, queued_message
-from huankuan.service_layer.robot_gate import ContactResult, GateCheck, gate_attempt, gate_debtor
+from huankuan.service_layer.robot_gate import (
+    ContactResult,
+    GateCheck,
+    blocked_message,
+    gate_attempt,
+    gate_debtor,
+)
 from huankuan.service_layer.unit_of_work import SqlUnitOfWork
 from huankuan.service_layer.workbench_gate import (
     CaseRules,
     Contact,
-    blocked_message,
     decide,
     pick_contact,
     record,

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from huankuan.compliance.facts import Decision
 from huankuan.dialogue.bot import Turn
 from huankuan.dialogue.context import LANGS, PROFILES, ConversationContext, Lang
 from huankuan.dialogue.policy.decision import Slots
@@ -26,6 +25,7 @@ from huankuan.service_layer.access import authorize_case
 from huankuan.service_layer.robot import Robot
 from huankuan.service_layer.robot_gate import (
     ContactRequest,
+    blocked_message,
     check_contact,
     choose_contact,
     record_contact,
@@ -71,7 +71,7 @@ def start_conversation(
             _audit_blocked(uow, cmd, facts, check.decision.rules, check.decision_id)
             uow.commit()  # the refusal and its proof are kept
             raise ContactBlocked(
-                _blocked_message(facts.account_id, check.decision.rules, check.decision),
+                blocked_message(f"contacting account {facts.account_id}", check.decision),
                 check.decision.rules,
                 check.decision.next_allowed_at,
             )
@@ -240,12 +240,6 @@ def _lang(cmd: commands.StartConversation, facts: AccountFacts) -> Lang:
 def _due_date(facts: AccountFacts, today: date) -> date:
     due = facts.oldest_unpaid_due_on or facts.first_due_on
     return min(due, today)
-
-
-def _blocked_message(account_id: str, rules: tuple[str, ...], decision: Decision) -> str:
-    later = decision.next_allowed_at
-    when = f"; allowed again from {later.isoformat()}" if later is not None else ""
-    return f"the gate blocks contacting account {account_id} now ({', '.join(rules)}){when}"
 
 
 def _attempt_id(conversation_id: str) -> str:

@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, inspect, select, update
+from sqlalchemy import func, inspect, select
 
 from huankuan.adapters.storage.migrate import upgrade
 from huankuan.adapters.storage.tables import accounts as accounts_table
 from huankuan.adapters.storage.tables import action_plan, cases, cycle_runs
 from huankuan.bootstrap import App
 from huankuan.domain import commands
+from huankuan.service_layer.assignment import assign_cases
 from huankuan.service_layer.auth import add_user
 from huankuan.service_layer.cycle import CycleReport, run_cycle
 from huankuan.service_layer.ingest import import_file
@@ -89,9 +90,9 @@ def assign_agent_work(
 ) -> dict[str, list[str]]:
     """Give each agent cases with agent calls planned on `on` (highest priority first), round
     robin, leaving cases that already have an assignee alone. Audited like any assignment."""
-    with application.uow() as uow:
-        rows = uow.connection.execute(
-            select(cases.c.case_id, action_plan.c.priority)
+    with application.engine.connect() as connection:
+        rows = connection.execute(
+            select(cases.c.case_id)
             .join(action_plan, action_plan.c.debtor_id == cases.c.debtor_id)
             .where(
                 action_plan.c.business_date == on,
@@ -99,23 +100,16 @@ def assign_agent_work(
                 cases.c.assigned_to.is_(None),
             )
             .order_by(action_plan.c.priority, cases.c.case_id)
-        ).all()
-        wanted = list(dict.fromkeys(row.case_id for row in rows))[: per_agent * len(agents)]
-        assigned: dict[str, list[str]] = {agent: [] for agent in agents}
-        for index, case_id in enumerate(wanted):
-            agent = agents[index % len(agents)]
-            uow.connection.execute(
-                update(cases).where(cases.c.case_id == case_id).values(assigned_to=agent)
+        ).scalars()
+        wanted = list(dict.fromkeys(rows))[: per_agent * len(agents)]
+    assigned = {agent: wanted[index :: len(agents)] for index, agent in enumerate(agents)}
+    for agent, case_ids in assigned.items():
+        if case_ids:
+            assign_cases(
+                commands.AssignCases(tuple(case_ids), agent, actor="demo"),
+                uow=application.uow(),
+                principal=None,
             )
-            uow.audit.record(
-                actor="demo",
-                action="case.assigned",
-                entity_type="case",
-                entity_id=case_id,
-                details={"from": None, "to": agent},
-            )
-            assigned[agent].append(case_id)
-        uow.commit()
     return assigned
 
 

@@ -199,6 +199,13 @@ def callback_time(
     )
 
 
+def blocked_message(what: str, decision: Decision) -> str:
+    """The refusal a ContactBlocked carries: what was blocked, the rule ids, and from when."""
+    later = decision.next_allowed_at
+    when = f"; allowed again from {later.isoformat()}" if later is not None else ""
+    return f"the compliance gate blocks {what} now ({', '.join(decision.rules)}){when}"
+
+
 def gate_attempt(request: ContactRequest) -> Attempt:
     contact = request.contact
     return Attempt(

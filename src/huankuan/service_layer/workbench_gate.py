@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
@@ -130,13 +130,3 @@ def record(
         actor=actor,
     )
     return attempt_id
-
-
-def blocked_message(what: str, decision: Decision) -> str:
-    later = decision.next_allowed_at
-    when = f"; allowed again from {later.isoformat()}" if later is not None else ""
-    return f"the compliance gate blocks {what} now ({', '.join(decision.rules)}){when}"
-
-
-def naive(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None)
